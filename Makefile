@@ -1,0 +1,76 @@
+# OnPromet — the entry points. `make run` to try it, `make test` to check it.
+# Both work from a fresh clone: they install what is missing and skip what is done.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+CHROMIUM ?= /usr/bin/chromium
+
+.DEFAULT_GOAL := help
+.PHONY: help install services db demo run test lint format check-deploy chromium clean
+
+help:
+	@echo "make run    — installe, prépare la base et les données de démo, lance le site"
+	@echo "make test   — installe, vérifie le style (ruff) et lance tous les tests"
+	@echo "make lint   — ruff seul ; make format pour reformater"
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(BIN)/.installed node_modules/.installed
+
+# Stops with one clear sentence when Postgres or Redis is not reachable; creates the database.
+services: install
+	@$(PY) -m onpromet.preflight
+
+db: services
+	$(PY) manage.py migrate --no-input -v 0
+
+demo: db
+	$(PY) manage.py seed_demo
+
+run: demo
+	@echo ""
+	@echo "  OnPromet tourne sur http://127.0.0.1:8000/  (Ctrl+C pour arrêter)"
+	@echo "  Les e-mails (liens de confirmation) s'affichent ici, dans la console."
+	@echo ""
+	$(BIN)/honcho start -f Procfile
+
+# Browser tests drive Debian's Chromium; install it when missing and we may.
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			echo "Installation de Chromium (Debian)…"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "Chromium manque ($(CHROMIUM)) : sudo apt-get install chromium"; exit 1; \
+		fi; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: install services chromium lint
+	$(PY) manage.py makemigrations --check --dry-run -v 0
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Production settings must pass Django's deployment checks.
+check-deploy: install
+	DEBUG=false SECRET_KEY=$$(openssl rand -hex 32) ALLOWED_HOSTS=onpromet.example \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) node_modules var

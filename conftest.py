@@ -1,0 +1,53 @@
+"""The cast of every test: an initiator, a participant, an outsider and a moderator."""
+
+import pytest
+
+from accounts.tests.factories import UserFactory
+from promises import services
+from promises.tests.factories import PromiseFactory
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Each test gets a fresh in-memory cache: allauth's rate limits must not leak between tests.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def initiator(db):
+    return UserFactory(display_name="Arthur")
+
+
+@pytest.fixture
+def participant(db):
+    return UserFactory(display_name="Paula")
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(display_name="Oscar")
+
+
+@pytest.fixture
+def moderator(db):
+    return UserFactory(display_name="Modération", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def promise(initiator):
+    """An open promise started by the initiator, with an objective of 3 others."""
+    return PromiseFactory(created_by=initiator, objective=3)
+
+
+@pytest.fixture
+def pledged(promise, participant):
+    """The participant has pledged to the promise (confirmed email, so counted)."""
+    services.pledge_create(promise=promise, user=participant)
+    promise.refresh_from_db()
+    return promise

@@ -1,0 +1,187 @@
+import datetime
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils import timezone
+
+from . import text
+from .models import Promise, Theme
+
+DEADLINE_MAX_DAYS = 365
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """A deadline given as a day ends at 23:59:59 in the site's time zone (Europe/Paris)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59, 59)))
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PromiseForm(forms.ModelForm):
+    deadline = forms.DateField(
+        label="Date limite pour atteindre l'objectif",
+        widget=DateInput(),
+        help_text="Au plus tard dans un an. Si l'objectif n'est pas atteint à cette date, "
+        "chacun est libéré de sa promesse.",
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label="Thèmes",
+        queryset=Theme.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choisissez au moins un thème."},
+    )
+
+    class Meta:
+        model = Promise
+        fields = ["action", "objective", "deadline", "action_date", "description", "themes", "city"]
+        labels = {
+            "action": "Je promets de…",
+            "objective": "… si combien de personnes le promettent aussi ?",
+            "action_date": "Date de l'action (facultative)",
+            "description": "Description",
+            "city": "Ville",
+        }
+        help_texts = {
+            "action": "Complétez la phrase, par exemple : « aller nettoyer la plage de "
+            "Biscarosse le samedi 8 juillet ».",
+            "objective": "Le nombre de personnes, vous non compris, qu'il faut pour agir "
+            "(entre 1 et 1 000 000).",
+            "description": "Le pourquoi, le comment, le lieu de rendez-vous… "
+            "Les liens sont rendus cliquables.",
+        }
+        widgets = {
+            "action": forms.TextInput(attrs={"data-sentence-action": ""}),
+            "objective": forms.NumberInput(
+                attrs={"min": 1, "max": Promise.OBJECTIVE_MAX, "data-sentence-objective": ""}
+            ),
+            "action_date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 6}),
+        }
+        error_messages = {
+            "action": {"required": "Complétez la phrase « Je promets de … »."},
+            "objective": {"required": "Indiquez combien de personnes il faut."},
+            "description": {"required": "Décrivez votre promesse."},
+            "city": {"required": "Indiquez une ville."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.fields["action"].widget.attrs.update(
+            {"minlength": Promise.ACTION_MIN_LENGTH, "maxlength": Promise.ACTION_MAX_LENGTH}
+        )
+        if self.instance.pk:
+            self.initial["deadline"] = timezone.localtime(self.instance.deadline).date()
+
+    def clean_action(self) -> str:
+        action = text.normalise_action(self.cleaned_data["action"])
+        if len(action) < Promise.ACTION_MIN_LENGTH:
+            raise forms.ValidationError(
+                f"Décrivez l'action en au moins {Promise.ACTION_MIN_LENGTH} caractères."
+            )
+        if len(action) > Promise.ACTION_MAX_LENGTH:
+            raise forms.ValidationError(
+                f"Décrivez l'action en au plus {Promise.ACTION_MAX_LENGTH} caractères."
+            )
+        return action
+
+    def clean_objective(self) -> int:
+        objective = self.cleaned_data["objective"]
+        if not 1 <= objective <= Promise.OBJECTIVE_MAX:
+            raise forms.ValidationError(
+                "L'objectif doit être compris entre 1 et 1 000 000 personnes."
+            )
+        return objective
+
+    def clean_deadline(self) -> datetime.datetime:
+        day = self.cleaned_data["deadline"]
+        today = timezone.localdate()
+        if day < today:
+            raise forms.ValidationError("La date limite doit être dans le futur.")
+        if day > today + datetime.timedelta(days=DEADLINE_MAX_DAYS):
+            raise forms.ValidationError("La date limite doit être au plus tard dans un an.")
+        return end_of_day(day)
+
+    def clean_action_date(self) -> datetime.date | None:
+        day = self.cleaned_data["action_date"]
+        if day and day < timezone.localdate() and day != self.initial.get("action_date"):
+            raise forms.ValidationError("La date de l'action ne peut pas être dans le passé.")
+        return day
+
+    def clean_description(self) -> str:
+        description = self.cleaned_data["description"].strip()
+        if not description:
+            raise forms.ValidationError("Décrivez votre promesse.")
+        return description
+
+    def clean_city(self) -> str:
+        city = " ".join(self.cleaned_data["city"].split())
+        if not city:
+            raise forms.ValidationError("Indiquez une ville.")
+        return city
+
+
+class PromiseEditForm(PromiseForm):
+    """The same form for an initiator; the terms of the commitment are locked once someone
+    else has pledged."""
+
+    LOCKABLE = ("action", "objective", "deadline")
+
+    def __init__(self, *args, terms_locked: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.terms_locked = terms_locked
+        if terms_locked:
+            for name in self.LOCKABLE:
+                self.fields[name].disabled = True
+                self.fields[
+                    name
+                ].help_text = "Verrouillé : d'autres personnes ont déjà promis sur cette base."
+
+    def clean_deadline(self):
+        if self.terms_locked:
+            return self.instance.deadline
+        day = self.cleaned_data["deadline"]
+        if timezone.localtime(self.instance.deadline).date() == day and day >= timezone.localdate():
+            return self.instance.deadline
+        return super().clean_deadline()
+
+
+class AbandonForm(forms.Form):
+    reason = forms.CharField(
+        label="Pourquoi abandonnez-vous ? (facultatif)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Les initiateurs voient les raisons, sans votre nom.",
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Rechercher", required=False, max_length=100)
+    etat = forms.ChoiceField(
+        label="État",
+        required=False,
+        choices=[("", "Tous les états"), *Promise.State.choices],
+    )
+    theme = forms.ModelChoiceField(
+        label="Thème",
+        required=False,
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        empty_label="Tous les thèmes",
+    )
+    tri = forms.ChoiceField(
+        label="Trier par",
+        required=False,
+        choices=[
+            ("recentes", "Plus récentes"),
+            ("proches", "Proches de l'objectif"),
+            ("echeance", "Échéance la plus proche"),
+        ],
+    )

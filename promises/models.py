@@ -1,0 +1,238 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from . import text
+
+
+class Theme(models.Model):
+    name = models.CharField("nom", max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "thème"
+        verbose_name_plural = "thèmes"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PromiseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PromiseQuerySet":
+        """The one place that decides which promises a visitor may see: moderators see
+        everything, initiators see their own hidden promise, others only what is not hidden."""
+        if user.is_authenticated and user.is_staff:
+            return self
+        if user.is_authenticated:
+            own = Pledge.objects.filter(promise=OuterRef("pk"), user=user, is_initiator=True)
+            return self.filter(Q(is_hidden=False) | Exists(own))
+        return self.filter(is_hidden=False)
+
+    def listed(self) -> "PromiseQuerySet":
+        """Public listings never show hidden promises, whoever looks."""
+        return self.filter(is_hidden=False)
+
+    def with_card_data(self) -> "PromiseQuerySet":
+        return self.select_related("created_by")
+
+
+class Promise(models.Model):
+    class State(models.TextChoices):
+        OPEN = "open", "en cours"
+        REACHED = "reached", "objectif atteint"
+        FAILED = "failed", "objectif non atteint"
+        CANCELLED = "cancelled", "annulée"
+        FINISHED = "finished", "terminée"
+
+    ACTION_MIN_LENGTH = 10
+    ACTION_MAX_LENGTH = 200
+    OBJECTIVE_MAX = 1_000_000
+
+    slug = models.SlugField(max_length=80, unique=True, editable=False)
+    action = models.CharField(
+        "je promets de…",
+        max_length=ACTION_MAX_LENGTH,
+        help_text="La fin de la phrase « Je promets de … ».",
+    )
+    objective = models.PositiveIntegerField(
+        "objectif", help_text="Nombre de personnes, en plus des initiateurs."
+    )
+    deadline = models.DateTimeField("date limite pour atteindre l'objectif")
+    action_date = models.DateField("date de l'action", null=True, blank=True)
+    description = models.TextField("description")
+    themes = models.ManyToManyField(Theme, related_name="promises", verbose_name="thèmes")
+    city = models.CharField("ville", max_length=100)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="started_promises",
+        verbose_name="démarrée par",
+    )
+    created_at = models.DateTimeField("créée le", default=timezone.now)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    state = models.CharField("état", max_length=10, choices=State, default=State.OPEN)
+    reached_at = models.DateTimeField("objectif atteint le", null=True, blank=True)
+    failed_at = models.DateTimeField("échouée le", null=True, blank=True)
+    cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
+
+    # Active, confirmed pledges of people other than the initiators. Kept in step with the
+    # pledges by the services, in the same transaction, with F() expressions.
+    pledge_count = models.PositiveIntegerField("promesses comptées", default=0)
+
+    is_hidden = models.BooleanField("masquée par la modération", default=False)
+    hidden_at = models.DateTimeField("masquée le", null=True, blank=True)
+
+    objects = PromiseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "promesse"
+        verbose_name_plural = "promesses"
+        ordering = ["-created_at"]
+        indexes = [
+            # Listings: visible promises of one state, newest first (home, /promesses/?etat=).
+            models.Index(fields=["state", "-created_at"], name="promise_state_created"),
+            # The deadline sweep: open promises whose deadline has passed.
+            models.Index(
+                fields=["deadline"], name="promise_open_deadline", condition=Q(state="open")
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(objective__gte=1) & Q(objective__lte=1_000_000),
+                name="promise_objective_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.sentence
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.make_slug(self.action)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("promises:detail", kwargs={"slug": self.slug})
+
+    @staticmethod
+    def make_slug(action: str) -> str:
+        # A short random suffix keeps slugs unique and unguessable from one another.
+        base = slugify(action)[:60].strip("-") or "promesse"
+        return f"{base}-{secrets.token_hex(3)}"
+
+    # --- Wording ---------------------------------------------------------------------------
+
+    @property
+    def sentence(self) -> str:
+        return text.sentence(self.action, self.objective)
+
+    @property
+    def condition(self) -> str:
+        return text.condition(self.objective)
+
+    # --- State -----------------------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+    @property
+    def is_reached(self) -> bool:
+        return self.state == self.State.REACHED
+
+    @property
+    def deadline_passed(self) -> bool:
+        return self.deadline <= timezone.now()
+
+    @property
+    def accepts_pledges(self) -> bool:
+        """Pledges are taken while open (before the deadline), and on the way once reached."""
+        if self.is_hidden:
+            return False
+        if self.is_open:
+            return not self.deadline_passed
+        return self.is_reached
+
+    def terms_locked(self) -> bool:
+        """The action, objective and deadline are fixed once someone other than the initiators
+        has pledged, even unconfirmed: they pledged on those terms."""
+        return (
+            self.pledges.filter(is_initiator=False).exclude(status=Pledge.Status.WITHDRAWN).exists()
+        )
+
+    @property
+    def progress_percent(self) -> int:
+        return min(100, round(100 * self.pledge_count / self.objective)) if self.objective else 0
+
+    @property
+    def missing_count(self) -> int:
+        return max(0, self.objective - self.pledge_count)
+
+
+class PledgeQuerySet(models.QuerySet):
+    def counted(self) -> "PledgeQuerySet":
+        """The pledges that make up Promise.pledge_count."""
+        return self.filter(status=Pledge.Status.ACTIVE, is_initiator=False)
+
+
+class Pledge(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "en attente de confirmation de l'e-mail"
+        ACTIVE = "active", "active"
+        WITHDRAWN = "withdrawn", "retirée"
+        ABANDONED = "abandoned", "abandonnée"
+
+    promise = models.ForeignKey(Promise, on_delete=models.CASCADE, related_name="pledges")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pledges"
+    )
+    is_initiator = models.BooleanField("initiateur", default=False)
+    status = models.CharField("statut", max_length=10, choices=Status, default=Status.PENDING)
+    created_at = models.DateTimeField("promis le", default=timezone.now)
+    # When the pledge started to count (email confirmed); compared with Promise.reached_at
+    # to tell who joined on the way.
+    activated_at = models.DateTimeField("comptée depuis", null=True, blank=True)
+    withdrawn_at = models.DateTimeField("retirée le", null=True, blank=True)
+    abandoned_at = models.DateTimeField("abandonnée le", null=True, blank=True)
+    abandon_reason = models.TextField("raison de l'abandon", blank=True, max_length=1000)
+
+    objects = PledgeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "promesse de participant"
+        verbose_name_plural = "promesses des participants"
+        constraints = [
+            # One pledge per person and promise: a second click or a concurrent request can
+            # never count someone twice.
+            models.UniqueConstraint(fields=["promise", "user"], name="pledge_unique_per_user"),
+        ]
+        indexes = [
+            # The participant list of a promise page: active pledges, newest first.
+            models.Index(
+                fields=["promise", "status", "-activated_at"], name="pledge_promise_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.promise_id} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def joined_late(self) -> bool:
+        """Joined "en cours de route": counted only after the objective was reached."""
+        reached_at = self.promise.reached_at
+        return bool(reached_at and self.activated_at and self.activated_at > reached_at)

@@ -1,0 +1,52 @@
+"""French wording of a promise: elision and agreement, in one place."""
+
+import re
+import unicodedata
+
+# Words starting with an "h aspiré" take no elision ("de haïr", not "d'haïr").
+_H_ASPIRE_PREFIXES = (
+    "hach", "haï", "hair", "hal", "ham", "hand", "hant", "happ", "harass", "harc", "hard",
+    "harn", "hasard", "hât", "hat", "hauss", "haut", "hennir", "hériss", "heurt", "hiss",
+    "hocher", "honn", "hont", "hors", "houspill", "hurl", "hutt",
+)  # fmt: skip
+
+
+def _starts_with_vowel_sound(word: str) -> bool:
+    lowered = word.lower()
+    base = unicodedata.normalize("NFD", lowered)[:1]
+    if base in "aeiouy":
+        return True
+    if base == "h":
+        return not lowered.startswith(_H_ASPIRE_PREFIXES)
+    return False
+
+
+def elide_de(action: str) -> str:
+    """aller nettoyer → d'aller nettoyer; planter → de planter."""
+    if action and _starts_with_vowel_sound(action):
+        return f"d'{action}"
+    return f"de {action}"
+
+
+def normalise_action(text: str) -> str:
+    """What follows "Je promets de": one line, no leading "de"/"d'", no final full stop."""
+    text = " ".join(text.split())
+    text = re.sub(r"^(je\s+promets\s+)?(de\s+|d['’]\s*)", "", text, flags=re.IGNORECASE)
+    text = text.rstrip(" .,;")
+    return text
+
+
+def format_count(number: int) -> str:
+    """1000000 → '1 000 000' with narrow no-break spaces, as French typography wants."""
+    return f"{number:,}".replace(",", "\u202f")
+
+
+def condition(objective: int) -> str:
+    """'si 1 personne le promet aussi' / 'si 50 personnes le promettent aussi'."""
+    if objective == 1:
+        return "si 1 personne le promet aussi"
+    return f"si {format_count(objective)} personnes le promettent aussi"
+
+
+def sentence(action: str, objective: int) -> str:
+    return f"Je promets {elide_de(action)}, {condition(objective)}."
