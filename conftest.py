@@ -9,6 +9,8 @@ from promises.tests.factories import PromiseFactory
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
+    # Hashing passwords properly takes a third of a second each: far too slow for factories.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
     # Each test gets a fresh in-memory cache: allauth's rate limits must not leak between tests.

@@ -108,7 +108,15 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+# Periodic work: one static schedule (no database scheduler needed).
+CELERY_BEAT_SCHEDULE = {
+    "fail-expired-promises": {
+        "task": "promises.tasks.fail_expired_promises",
+        "schedule": 60.0,
+    },
+}
 
 # --- Authentication (django-allauth) ------------------------------------------------------
 

@@ -103,8 +103,6 @@ def promise_update(*, promise: Promise, data: dict) -> Promise:
     locked.save(update_fields=[*fields, "updated_at"])
     if "themes" in data:
         locked.themes.set(data["themes"])
-    # An objective lowered to the current count is reached at once.
-    _reach_if_met(locked)
     return locked
 
 

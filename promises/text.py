@@ -13,8 +13,12 @@ _H_ASPIRE_PREFIXES = (
 
 def _starts_with_vowel_sound(word: str) -> bool:
     lowered = word.lower()
-    base = unicodedata.normalize("NFD", lowered)[:1]
-    if base in "aeiouy":
+    plain = unicodedata.normalize("NFD", lowered)
+    base = plain[:1]
+    if base == "y":
+        # "d'y aller", but "de yoga": a y before a vowel is a consonant.
+        return plain[1:2] not in tuple("aeiou")
+    if base in "aeiou":
         return True
     if base == "h":
         return not lowered.startswith(_H_ASPIRE_PREFIXES)

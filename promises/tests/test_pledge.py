@@ -55,3 +55,27 @@ def test_it_refuses_a_pledge_on_a_closed_promise(promise, participant, state):
     with pytest.raises(services.PledgeError):
         services.pledge_create(promise=promise, user=participant)
     assert not promise.pledges.filter(user=participant).exists()
+
+
+def test_it_lets_a_participant_pledge_again_after_withdrawing(pledged, participant):
+    services.pledge_withdraw(promise=pledged, user=participant)
+    services.pledge_create(promise=pledged, user=participant)
+    pledged.refresh_from_db()
+    assert pledged.pledge_count == 1
+    assert pledged.pledges.get(user=participant).status == Pledge.Status.ACTIVE
+
+
+def test_it_lets_people_join_on_the_way_after_the_objective_is_reached(promise):
+    for _ in range(promise.objective):
+        services.pledge_create(promise=promise, user=UserFactory())
+    late = services.pledge_create(promise=promise, user=UserFactory())
+    promise.refresh_from_db()
+    assert promise.state == Promise.State.REACHED
+    assert promise.pledge_count == promise.objective + 1
+    assert late.joined_late
+
+
+def test_it_refuses_a_pledge_after_the_deadline_even_before_the_sweep(promise, participant):
+    Promise.objects.filter(pk=promise.pk).update(deadline=promise.created_at)
+    with pytest.raises(services.PledgeError):
+        services.pledge_create(promise=promise, user=participant)

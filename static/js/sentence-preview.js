@@ -12,8 +12,10 @@
 
   function elide(text) {
     const lower = text.toLowerCase();
-    const first = lower.normalize("NFD").charAt(0);
-    if ("aeiouy".includes(first) || (first === "h" && !hAspire.test(lower))) return "d'" + text;
+    const plain = lower.normalize("NFD");
+    const first = plain.charAt(0);
+    const vowel = "aeiou".includes(first) || (first === "y" && !"aeiou".includes(plain.charAt(1)));
+    if (vowel || (first === "h" && !hAspire.test(lower))) return "d'" + text;
     return "de " + text;
   }
 

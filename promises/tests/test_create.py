@@ -1,0 +1,102 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from promises.models import Pledge, Promise
+from promises.tests.factories import ThemeFactory
+from promises.tests.helpers import page_text
+
+URL = reverse("promises:create")
+
+
+@pytest.fixture
+def form_data(db):
+    theme = ThemeFactory(name="Environnement", slug="environnement")
+    return {
+        "action": "aller nettoyer la plage de Biscarosse le samedi 8 juillet",
+        "objective": "50",
+        "deadline": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
+        "action_date": "",
+        "description": "On se retrouve au poste de secours.",
+        "themes": [theme.pk],
+        "city": "Biscarosse",
+    }
+
+
+def test_it_requires_login(client, db):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_it_shows_the_form(client, initiator):
+    client.force_login(initiator)
+    text = page_text(client.get(URL))
+    assert "Je promets de…" in text
+    assert "Lancer une promesse" in text
+
+
+def test_it_creates_the_promise_with_its_initiator_as_first_participant(
+    client, initiator, form_data
+):
+    client.force_login(initiator)
+    response = client.post(URL, form_data)
+    promise = Promise.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == promise.get_absolute_url()
+    assert promise.created_by == initiator
+    assert promise.objective == 50
+    assert timezone.localtime(promise.deadline).time() == datetime.time(23, 59, 59)
+    assert list(promise.themes.values_list("slug", flat=True)) == ["environnement"]
+    pledge = Pledge.objects.get(promise=promise)
+    assert pledge.user == initiator and pledge.is_initiator
+    assert promise.pledge_count == 0
+
+
+def test_it_normalises_the_action(client, initiator, form_data):
+    client.force_login(initiator)
+    client.post(URL, {**form_data, "action": "  d'aller   nettoyer la plage. "})
+    assert Promise.objects.get().sentence.startswith("Je promets d'aller nettoyer la plage, si 50")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("objective", "0", "entre 1 et 1 000 000"),
+        ("objective", "1000001", "entre 1 et 1 000 000"),
+        ("objective", "-5", "entre 1 et 1 000 000"),
+        ("objective", "beaucoup", "nombre entier"),
+        ("action", "courir", "au moins 10 caractères"),
+        ("action", "a" * 201, "au plus 200 caractères"),
+        ("action", "", "Complétez la phrase"),
+        ("description", "   ", "Décrivez votre promesse"),
+        ("city", "", "Indiquez une ville"),
+        ("themes", [], "au moins un thème"),
+        ("deadline", "2000-01-01", "dans le futur"),
+        ("deadline", "pas une date", "date valide"),
+    ],
+)
+def test_it_refuses_bad_input_with_a_french_message(
+    client, initiator, form_data, field, value, message
+):
+    client.force_login(initiator)
+    response = client.post(URL, {**form_data, field: value})
+    assert response.status_code == 200
+    assert message in page_text(response)
+    assert not Promise.objects.exists()
+
+
+def test_it_refuses_a_deadline_more_than_a_year_ahead(client, initiator, form_data):
+    client.force_login(initiator)
+    far = timezone.localdate() + datetime.timedelta(days=400)
+    response = client.post(URL, {**form_data, "deadline": far.isoformat()})
+    assert "au plus tard dans un an" in page_text(response)
+    assert not Promise.objects.exists()
+
+
+def test_it_keeps_what_was_typed_when_refusing(client, initiator, form_data):
+    client.force_login(initiator)
+    response = client.post(URL, {**form_data, "objective": "0"})
+    assert "On se retrouve au poste de secours." in page_text(response)
