@@ -42,6 +42,7 @@ run: demo
 	@echo "  OnPromet tourne sur http://127.0.0.1:8000/  (Ctrl+C pour arrêter)"
 	@echo "  Les e-mails (liens de confirmation) s'affichent ici, dans la console."
 	@echo ""
+	@mkdir -p var
 	$(BIN)/honcho start -f Procfile
 
 # Browser tests drive Debian's Chromium; install it when missing and we may.

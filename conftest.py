@@ -1,10 +1,26 @@
 """The cast of every test: an initiator, a participant, an outsider and a moderator."""
 
+import os
+
 import pytest
+import redis
 
 from accounts.tests.factories import UserFactory
 from promises import services
 from promises.tests.factories import PromiseFactory
+
+# Tests publish Celery tasks to their own Redis database, never to the one `make run` uses.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_broker():
+    from onpromet.celery import app
+
+    redis.Redis.from_url(TEST_REDIS_URL).flushdb()
+    app.conf.broker_url = TEST_REDIS_URL
+    yield
+    redis.Redis.from_url(TEST_REDIS_URL).flushdb()
 
 
 @pytest.fixture(autouse=True)
@@ -14,7 +30,13 @@ def _test_settings(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
     # Each test gets a fresh in-memory cache: allauth's rate limits must not leak between tests.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # (LocMemCache instances with the same LOCATION share one store: give each test its own.)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": str(tmp_path),
+        }
+    }
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

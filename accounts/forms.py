@@ -2,6 +2,16 @@ from django import forms
 
 from .models import User
 
+DISPLAY_NAME_REQUIRED = "Indiquez un nom affiché."
+
+
+def _normalise_display_name(value: str) -> str:
+    """Collapse runs of spaces: "  Jean   Pierre " is shown as "Jean Pierre"."""
+    name = " ".join(value.split())
+    if not name:
+        raise forms.ValidationError(DISPLAY_NAME_REQUIRED, code="required")
+    return name
+
 
 class SignupForm(forms.Form):
     """Extra fields of allauth's sign-up form (email and password come from allauth)."""
@@ -10,6 +20,8 @@ class SignupForm(forms.Form):
         label="Nom affiché",
         max_length=60,
         help_text="Prénom ou pseudonyme, visible sur les promesses.",
+        error_messages={"required": DISPLAY_NAME_REQUIRED},
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
     appears_anonymously = forms.BooleanField(
         label="Apparaître comme « Anonyme » sur les promesses",
@@ -19,10 +31,7 @@ class SignupForm(forms.Form):
     field_order = ["display_name", "email", "password1", "password2", "appears_anonymously"]
 
     def clean_display_name(self) -> str:
-        name = " ".join(self.cleaned_data["display_name"].split())
-        if not name:
-            raise forms.ValidationError("Indiquez un nom affiché.")
-        return name
+        return _normalise_display_name(self.cleaned_data["display_name"])
 
     def signup(self, request, user: User) -> None:
         user.display_name = self.cleaned_data["display_name"]
@@ -34,9 +43,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "appears_anonymously"]
+        error_messages = {"display_name": {"required": DISPLAY_NAME_REQUIRED}}
 
     def clean_display_name(self) -> str:
-        name = " ".join(self.cleaned_data["display_name"].split())
-        if not name:
-            raise forms.ValidationError("Indiquez un nom affiché.")
-        return name
+        return _normalise_display_name(self.cleaned_data["display_name"])

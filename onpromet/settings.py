@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "csp",
     "accounts",
     "promises",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -108,15 +109,31 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
+# Reliability: a task is acknowledged only once done, and given back to the queue if its
+# worker dies; each worker process reserves one task at a time. Time limits stay far below the
+# Redis visibility timeout, so a running task is never handed to a second worker.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic work: one static schedule (no database scheduler needed).
 CELERY_BEAT_SCHEDULE = {
-    "fail-expired-promises": {
-        "task": "promises.tasks.fail_expired_promises",
-        "schedule": 60.0,
-    },
+    "sweep": {"task": "notifications.tasks.sweep", "schedule": 60.0},
 }
+
+# The email outbox (notifications app).
+OUTBOX_BATCH_SIZE = envint("OUTBOX_BATCH_SIZE", 200)
+OUTBOX_PARALLELISM = envint("OUTBOX_PARALLELISM", 2)
+# A task sends for this long, then hands over to a fresh task (well below the time limit).
+OUTBOX_TASK_BUDGET_SECONDS = envint("OUTBOX_TASK_BUDGET_SECONDS", 60)
+# How long a worker holds claimed deliveries; after it, another worker may take them over.
+OUTBOX_LEASE_SECONDS = envint("OUTBOX_LEASE_SECONDS", 120)
+OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", 5)
+OUTBOX_RETRY_BASE_SECONDS = envint("OUTBOX_RETRY_BASE_SECONDS", 60)
 
 # --- Authentication (django-allauth) ------------------------------------------------------
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", promise_views.home, name="home"),
     path("promesses/", include("promises.urls")),
     path("mon-espace/", include("accounts.urls")),
+    path("notifications/", include("notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,6 +15,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import User
+from notifications.models import Broadcast
+from notifications.services import broadcast_create
 
 from .models import Pledge, Promise, Theme
 
@@ -34,22 +36,31 @@ def _has_confirmed_email(user: User) -> bool:
 
 
 def _count_in(promise: Promise, delta: int) -> None:
-    """Move the counter by delta, then reach the objective if it is now met. Caller holds the
-    promise lock."""
+    """Move the counter by delta. Caller holds the promise lock."""
     Promise.objects.filter(pk=promise.pk).update(pledge_count=F("pledge_count") + delta)
     promise.refresh_from_db(fields=["pledge_count"])
-    if delta > 0:
+
+
+def _welcome(promise: Promise, pledge: Pledge) -> None:
+    """A pledge has just started to count: it may reach the objective (everyone is told to
+    act), or join a promise already reached (this person is told at once)."""
+    _count_in(promise, +1)
+    if promise.is_reached:
+        broadcast_create(promise=promise, kind=Broadcast.Kind.JOINED_LATE, recipient=pledge.user)
+    else:
         _reach_if_met(promise)
 
 
 def _reach_if_met(promise: Promise) -> bool:
-    # Conditional UPDATE: only one transaction can move OPEN → REACHED.
+    # Conditional UPDATE: only one transaction can move OPEN → REACHED, and it writes the
+    # broadcast in the same transaction.
     now = timezone.now()
     reached = Promise.objects.filter(
         pk=promise.pk, state=Promise.State.OPEN, pledge_count__gte=F("objective")
     ).update(state=Promise.State.REACHED, reached_at=now)
     if reached:
         promise.state, promise.reached_at = Promise.State.REACHED, now
+        broadcast_create(promise=promise, kind=Broadcast.Kind.REACHED)
     return bool(reached)
 
 
@@ -116,6 +127,7 @@ def promise_cancel(*, promise: Promise) -> Promise:
     if not cancelled:
         raise PledgeError("Cette promesse ne peut plus être annulée : elle n'est plus en cours.")
     locked.refresh_from_db()
+    broadcast_create(promise=locked, kind=Broadcast.Kind.CANCELLED)
     return locked
 
 
@@ -131,9 +143,23 @@ def promises_fail_expired() -> int:
 
 @transaction.atomic
 def _promise_fail(*, promise_id: int) -> int:
-    return Promise.objects.filter(
+    failed = Promise.objects.filter(
         pk=promise_id, state=Promise.State.OPEN, deadline__lte=timezone.now()
     ).update(state=Promise.State.FAILED, failed_at=timezone.now())
+    if failed:
+        broadcast_create(promise=Promise(pk=promise_id), kind=Broadcast.Kind.FAILED)
+    return failed
+
+
+def promises_reach_overdue() -> int:
+    """Safety net of the sweep: an open promise whose count already meets its objective is
+    reached now (e.g. after a moderator lowered an objective by hand)."""
+    reached = 0
+    overdue = Promise.objects.filter(state=Promise.State.OPEN, pledge_count__gte=F("objective"))
+    for promise in overdue.only("pk"):
+        with transaction.atomic():
+            reached += _reach_if_met(_lock(promise))
+    return reached
 
 
 @transaction.atomic
@@ -167,9 +193,9 @@ def pledge_create(*, promise: Promise, user: User) -> Pledge:
     pledge.status = Pledge.Status.ACTIVE if confirmed else Pledge.Status.PENDING
     pledge.activated_at = now if confirmed else None
     pledge.save()
-    if confirmed and not pledge.is_initiator:
-        _count_in(locked, +1)
     pledge.promise = locked
+    if confirmed and not pledge.is_initiator:
+        _welcome(locked, pledge)
     return pledge
 
 
@@ -195,7 +221,7 @@ def _pledge_activate(*, pledge_id: int) -> int:
         return 0
     if claimed.update(status=Pledge.Status.ACTIVE, activated_at=timezone.now()) != 1:
         return 0  # Another request activated it first.
-    _count_in(locked, +1)
+    _welcome(locked, pledge)
     return 1
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.tests.factories import UserFactory
 from promises import services
 from promises.models import Promise
-from promises.tasks import fail_expired_promises
+from promises.services import promises_fail_expired as fail_expired_promises
 
 
 def test_it_makes_the_initiator_the_first_participant(promise, initiator):

@@ -1,0 +1,259 @@
+"""The email outbox. A transition writes a Broadcast in its own transaction; a Celery task
+expands it into one Delivery per recipient, then workers claim pending deliveries in batches,
+send them over one SMTP connection and mark each one sent as soon as the server accepts it.
+The periodic sweep re-enqueues whatever a lost message, a dead worker or a down Redis left.
+"""
+
+import datetime
+import logging
+import smtplib
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import connection, transaction
+from django.utils import timezone
+
+from promises.models import Pledge, Promise
+
+from . import emails
+from .models import Broadcast, Delivery, Topic, Unsubscription
+
+logger = logging.getLogger(__name__)
+
+
+# --- Creating broadcasts (called by the promise services, inside their transaction) -----------
+
+
+def broadcast_create(*, promise: Promise, kind: str, recipient=None) -> Broadcast:
+    if recipient is None:
+        broadcast, _ = Broadcast.objects.get_or_create(promise=promise, kind=kind, recipient=None)
+    else:
+        broadcast = Broadcast.objects.create(promise=promise, kind=kind, recipient=recipient)
+    broadcast_id = broadcast.pk
+    transaction.on_commit(lambda: enqueue_broadcast(broadcast_id=broadcast_id))
+    return broadcast
+
+
+def enqueue_broadcast(*, broadcast_id: int) -> bool:
+    """Hand the broadcast to a worker. If the broker is unreachable, say so in the log and go
+    on: the broadcast is stored, and the periodic sweep will enqueue it again."""
+    from .tasks import send_broadcast
+
+    try:
+        send_broadcast.apply_async(args=[broadcast_id], retry=False)
+    except Exception:  # noqa: BLE001 (any broker failure; the outbox row is the source of truth)
+        logger.warning("Broker unreachable; broadcast %s left to the sweep", broadcast_id)
+        return False
+    return True
+
+
+# --- Expanding a broadcast into deliveries ----------------------------------------------------
+
+_RECIPIENTS = {
+    # Everyone taking part, initiators included.
+    Broadcast.Kind.REACHED: "AND p.status = 'active'",
+    Broadcast.Kind.FAILED: "AND p.status = 'active'",
+    # Initiators cancelled it themselves: only the participants are told.
+    Broadcast.Kind.CANCELLED: "AND p.status = 'active' AND NOT p.is_initiator",
+}
+
+
+def broadcast_expand(*, broadcast: Broadcast) -> int:
+    """One INSERT … SELECT, idempotent thanks to the unique (broadcast, user): nothing is loaded
+    into Python, whatever the number of recipients."""
+    if broadcast.expanded_at is not None:
+        return 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        if broadcast.recipient_id is not None:
+            cursor.execute(
+                """
+                INSERT INTO notifications_delivery
+                    (broadcast_id, user_id, status, attempts, next_attempt_at, last_error)
+                VALUES (%s, %s, 'pending', 0, %s, '')
+                ON CONFLICT (broadcast_id, user_id) DO NOTHING
+                """,
+                [broadcast.pk, broadcast.recipient_id, timezone.now()],
+            )
+        else:
+            cursor.execute(
+                f"""
+                INSERT INTO notifications_delivery
+                    (broadcast_id, user_id, status, attempts, next_attempt_at, last_error)
+                SELECT %s, p.user_id, 'pending', 0, %s, ''
+                FROM promises_pledge p
+                WHERE p.promise_id = %s {_RECIPIENTS[broadcast.kind]}
+                ON CONFLICT (broadcast_id, user_id) DO NOTHING
+                """,  # noqa: S608 (the clause comes from the constant above, never from input)
+                [broadcast.pk, timezone.now(), broadcast.promise_id],
+            )
+        created = cursor.rowcount
+        Broadcast.objects.filter(pk=broadcast.pk, expanded_at__isnull=True).update(
+            expanded_at=timezone.now()
+        )
+    return created
+
+
+# --- Claiming and sending ---------------------------------------------------------------------
+
+
+def deliveries_claim(*, broadcast_id: int, limit: int) -> list[int]:
+    """Take up to `limit` pending deliveries for a while (the lease). SKIP LOCKED lets several
+    workers share one broadcast; the lease lets another take over from a worker that died."""
+    # One clock for the whole outbox: the application's (timezone.now()), not the database's.
+    now = timezone.now()
+    lease_end = now + datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE notifications_delivery SET claimed_until = %(lease_end)s
+            WHERE id IN (
+                SELECT id FROM notifications_delivery
+                WHERE broadcast_id = %(broadcast)s AND status = 'pending'
+                  AND next_attempt_at <= %(now)s
+                  AND (claimed_until IS NULL OR claimed_until < %(now)s)
+                ORDER BY id
+                LIMIT %(limit)s
+                FOR UPDATE SKIP LOCKED
+            )
+            RETURNING id
+            """,
+            {"lease_end": lease_end, "broadcast": broadcast_id, "now": now, "limit": limit},
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def _is_temporary(error: Exception) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 for code in codes)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    # Lost connections, timeouts, refused connections (SMTPException is an OSError too): the
+    # server may be back soon. Anything else (a bug, a bad address) will not get better.
+    return isinstance(error, OSError)
+
+
+def _mark(delivery_id: int, **fields) -> None:
+    # Only a delivery still pending changes: a delivery finished by someone else stays finished.
+    Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.PENDING).update(**fields)
+
+
+def _retry_later(delivery: Delivery, error: Exception) -> None:
+    attempts = delivery.attempts + 1
+    if attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        _mark(delivery.pk, status=Delivery.Status.FAILED, attempts=attempts, last_error=str(error))
+        return
+    backoff = settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (attempts - 1)
+    _mark(
+        delivery.pk,
+        attempts=attempts,
+        last_error=str(error),
+        claimed_until=None,
+        next_attempt_at=timezone.now() + datetime.timedelta(seconds=backoff),
+    )
+
+
+def _recipients_still_concerned(broadcast: Broadcast, deliveries: list[Delivery]) -> set[int]:
+    """Whether to send is decided now, not when the broadcast was created: someone who
+    withdrew, abandoned, unsubscribed or closed their account since then gets nothing."""
+    user_ids = [d.user_id for d in deliveries if d.user_id and d.user.is_active]
+    active = set(
+        Pledge.objects.filter(
+            promise_id=broadcast.promise_id, user_id__in=user_ids, status=Pledge.Status.ACTIVE
+        ).values_list("user_id", flat=True)
+    )
+    unsubscribed = set(
+        Unsubscription.objects.filter(user_id__in=user_ids, topic=broadcast.topic).values_list(
+            "user_id", flat=True
+        )
+    )
+    return active - unsubscribed
+
+
+def deliveries_send(*, broadcast: Broadcast, delivery_ids: list[int]) -> dict[str, int]:
+    """Send claimed deliveries over one SMTP connection; each is marked as soon as it is sent,
+    so a crash sends at most the message in flight twice."""
+    deliveries = list(
+        Delivery.objects.filter(pk__in=delivery_ids, status=Delivery.Status.PENDING)
+        .select_related("user")
+        .order_by("pk")
+    )
+    concerned = _recipients_still_concerned(broadcast, deliveries)
+    initiators = set(
+        Pledge.objects.filter(
+            promise_id=broadcast.promise_id, user_id__in=concerned, is_initiator=True
+        ).values_list("user_id", flat=True)
+    )
+    counts = {"sent": 0, "skipped": 0, "retry": 0, "failed": 0}
+    smtp = get_connection()
+    try:
+        for delivery in deliveries:
+            if delivery.user_id not in concerned:
+                _mark(delivery.pk, status=Delivery.Status.SKIPPED)
+                counts["skipped"] += 1
+                continue
+            message = emails.broadcast_message(
+                broadcast=broadcast,
+                user=delivery.user,
+                is_initiator=delivery.user_id in initiators,
+                connection=smtp,
+            )
+            try:
+                message.send()
+            except Exception as error:  # noqa: BLE001 (classified just below)
+                smtp.close()  # A failed conversation is not reused; the next send reopens.
+                if _is_temporary(error):
+                    _retry_later(delivery, error)
+                    counts["retry"] += 1
+                else:
+                    _mark(delivery.pk, status=Delivery.Status.FAILED, last_error=str(error))
+                    counts["failed"] += 1
+                continue
+            _mark(delivery.pk, status=Delivery.Status.SENT, sent_at=timezone.now())
+            counts["sent"] += 1
+    finally:
+        smtp.close()
+    return counts
+
+
+def broadcast_next_retry_at(*, broadcast_id: int) -> datetime.datetime | None:
+    """When the next delivery of this broadcast becomes due again, if any is waiting."""
+    delivery = (
+        Delivery.objects.filter(broadcast_id=broadcast_id, status=Delivery.Status.PENDING)
+        .order_by("next_attempt_at")
+        .only("next_attempt_at", "claimed_until")
+        .first()
+    )
+    if delivery is None:
+        return None
+    return max(delivery.next_attempt_at, delivery.claimed_until or delivery.next_attempt_at)
+
+
+# --- The sweep --------------------------------------------------------------------------------
+
+
+def broadcasts_needing_work() -> list[int]:
+    """Broadcasts not expanded yet, or with due pending deliveries that nobody holds."""
+    now = timezone.now()
+    unexpanded = Broadcast.objects.filter(expanded_at__isnull=True).values_list("pk", flat=True)
+    due = (
+        Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
+        .exclude(claimed_until__gte=now)
+        .values_list("broadcast_id", flat=True)
+        .distinct()
+    )
+    return sorted(set(unexpanded) | set(due))
+
+
+# --- Preferences ------------------------------------------------------------------------------
+
+
+def topic_unsubscribe(*, user, topic: str) -> None:
+    Unsubscription.objects.get_or_create(user=user, topic=topic)
+
+
+def topics_set(*, user, subscribed: set[str]) -> None:
+    with transaction.atomic():
+        Unsubscription.objects.filter(user=user, topic__in=subscribed).delete()
+        for topic in set(Topic.values) - subscribed:
+            Unsubscription.objects.get_or_create(user=user, topic=topic)

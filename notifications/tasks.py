@@ -1,0 +1,49 @@
+"""Thin Celery tasks: they take ids, call services, and are safe to run twice or in parallel."""
+
+import time
+
+from celery import shared_task
+from django.conf import settings
+
+from promises import services as promise_services
+
+from . import services
+from .models import Broadcast
+
+
+@shared_task(ignore_result=True)
+def send_broadcast(broadcast_id: int) -> dict[str, int] | None:
+    """Expand the broadcast if needed, then send its due deliveries batch after batch. A task
+    works for a bounded time, then hands the rest to a fresh task: no task outlives its time
+    limit, and other work gets its turn."""
+    broadcast = Broadcast.objects.select_related("promise").filter(pk=broadcast_id).first()
+    if broadcast is None:
+        return None
+    if services.broadcast_expand(broadcast=broadcast) > settings.OUTBOX_BATCH_SIZE:
+        # A large broadcast: let the other worker processes share it (SKIP LOCKED claims).
+        for _ in range(settings.OUTBOX_PARALLELISM - 1):
+            services.enqueue_broadcast(broadcast_id=broadcast_id)
+    totals = {"sent": 0, "skipped": 0, "retry": 0, "failed": 0}
+    stop_at = time.monotonic() + settings.OUTBOX_TASK_BUDGET_SECONDS
+    while True:
+        ids = services.deliveries_claim(broadcast_id=broadcast_id, limit=settings.OUTBOX_BATCH_SIZE)
+        if not ids:
+            return totals
+        for key, value in services.deliveries_send(broadcast=broadcast, delivery_ids=ids).items():
+            totals[key] += value
+        if time.monotonic() > stop_at:
+            services.enqueue_broadcast(broadcast_id=broadcast_id)
+            return totals
+
+
+@shared_task(ignore_result=True)
+def sweep() -> dict[str, int]:
+    """Periodic (Celery beat): fail promises past their deadline, reach promises whose count
+    met the objective without the transition, and re-enqueue broadcasts with work left (lost
+    task messages, a dead worker's lease run out, Redis down at the time, retries now due)."""
+    failed = promise_services.promises_fail_expired()
+    reached = promise_services.promises_reach_overdue()
+    pending = services.broadcasts_needing_work()
+    for broadcast_id in pending:
+        services.enqueue_broadcast(broadcast_id=broadcast_id)
+    return {"failed": failed, "reached": reached, "enqueued": len(pending)}
