@@ -13,12 +13,20 @@ from promises.tests.factories import PromiseFactory
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _test_broker():
+def use_broker(url: str) -> None:
+    """Point this process's Celery app at another broker, dropping its pooled connections
+    (Celery keeps them in private attributes; this is what it does itself after a fork)."""
     from onpromet.celery import app
 
+    app.conf.broker_url = url
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_broker():
     redis.Redis.from_url(TEST_REDIS_URL).flushdb()
-    app.conf.broker_url = TEST_REDIS_URL
+    use_broker(TEST_REDIS_URL)
     yield
     redis.Redis.from_url(TEST_REDIS_URL).flushdb()
 
@@ -28,6 +36,8 @@ def _test_settings(settings, tmp_path):
     # Hashing passwords properly takes a third of a second each: far too slow for factories.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Account emails are sent at once in tests (test_account_emails.py covers the worker path).
+    settings.EMAILS_VIA_WORKER = False
     settings.MEDIA_ROOT = tmp_path / "media"
     # Each test gets a fresh in-memory cache: allauth's rate limits must not leak between tests.
     # (LocMemCache instances with the same LOCATION share one store: give each test its own.)

@@ -1,5 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
 
+from notifications.services import email_send_later
 from promises.models import Promise
 
 # Set on the request by receivers.activate_pending_pledges when confirming an address has just
@@ -12,6 +15,18 @@ def confirmed_pledge_promise(request) -> Promise | None:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Account emails (confirmation, password reset…) are rendered here and sent by a
+        worker: a request never waits on the SMTP server."""
+        request = allauth_context.request
+        context = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            **context,
+        }
+        email_send_later(message=self.render_mail(template_prefix, email, context))
+
     def get_email_verification_redirect_url(self, email_address) -> str:
         """After confirming, land on the promise one pledged to while signing up, even when the
         link is opened in another browser than the one used to sign up (the browser that signed

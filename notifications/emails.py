@@ -80,3 +80,28 @@ def broadcast_message(
         unsubscribe_url=absolute(reverse("notifications:unsubscribe", args=[token])),
         connection=connection,
     )
+
+
+def to_payload(message: EmailMultiAlternatives) -> dict:
+    """A rendered email as JSON, for a Celery task."""
+    return {
+        "subject": message.subject,
+        "body": message.body,
+        "from_email": message.from_email,
+        "to": list(message.to),
+        "headers": dict(message.extra_headers),
+        "alternatives": [[content, mimetype] for content, mimetype in message.alternatives],
+    }
+
+
+def from_payload(payload: dict) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=payload["subject"],
+        body=payload["body"],
+        from_email=payload["from_email"],
+        to=payload["to"],
+        headers=payload["headers"],
+    )
+    for content, mimetype in payload["alternatives"]:
+        message.attach_alternative(content, mimetype)
+    return message

@@ -9,7 +9,7 @@ import logging
 import smtplib
 
 from django.conf import settings
-from django.core.mail import get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -199,9 +199,12 @@ def deliveries_send(*, broadcast: Broadcast, delivery_ids: list[int]) -> dict[st
                 connection=smtp,
             )
             try:
+                # Opened here, not by send(): Django's backend closes after each message a
+                # connection that send() opened itself. open() is a no-op when already open.
+                smtp.open()
                 message.send()
             except Exception as error:  # noqa: BLE001 (classified just below)
-                smtp.close()  # A failed conversation is not reused; the next send reopens.
+                smtp.close()  # A failed conversation is not reused; the next message reopens.
                 if _is_temporary(error):
                     _retry_later(delivery, error)
                     counts["retry"] += 1
@@ -243,6 +246,29 @@ def broadcasts_needing_work() -> list[int]:
         .distinct()
     )
     return sorted(set(unexpanded) | set(due))
+
+
+# --- Single emails sent outside the request (account emails) ---------------------------------
+
+
+def email_send_later(*, message: EmailMultiAlternatives) -> None:
+    """Send a rendered email from a worker once the transaction commits. If the broker cannot
+    take it, send it now rather than lose it (a confirmation link must arrive)."""
+    if not settings.EMAILS_VIA_WORKER:
+        message.send()
+        return
+    payload = emails.to_payload(message)
+
+    def enqueue() -> None:
+        from .tasks import send_email
+
+        try:
+            send_email.apply_async(args=[payload], retry=False)
+        except Exception:  # noqa: BLE001 (any broker failure: fall back to sending now)
+            logger.warning("Broker unreachable; sending %r now", message.subject)
+            message.send()
+
+    transaction.on_commit(enqueue)
 
 
 # --- Preferences ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.conf import settings
 
 from promises import services as promise_services
 
-from . import services
+from . import emails, services
 from .models import Broadcast
 
 
@@ -34,6 +34,18 @@ def send_broadcast(broadcast_id: int) -> dict[str, int] | None:
         if time.monotonic() > stop_at:
             services.enqueue_broadcast(broadcast_id=broadcast_id)
             return totals
+
+
+@shared_task(
+    ignore_result=True,
+    autoretry_for=(OSError,),  # SMTP errors and lost connections
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=6,
+)
+def send_email(payload: dict) -> None:
+    """One rendered email (account emails), retried with back-off if the SMTP server fails."""
+    emails.from_payload(payload).send()
 
 
 @shared_task(ignore_result=True)

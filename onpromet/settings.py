@@ -125,6 +125,9 @@ CELERY_BEAT_SCHEDULE = {
     "sweep": {"task": "notifications.tasks.sweep", "schedule": 60.0},
 }
 
+# Account emails (confirmation, password reset) are sent by a worker, not by the request.
+EMAILS_VIA_WORKER = envbool("EMAILS_VIA_WORKER", True)
+
 # The email outbox (notifications app).
 OUTBOX_BATCH_SIZE = envint("OUTBOX_BATCH_SIZE", 200)
 OUTBOX_PARALLELISM = envint("OUTBOX_PARALLELISM", 2)

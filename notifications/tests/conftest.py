@@ -2,6 +2,7 @@
 
 import email
 import email.policy
+import logging
 import os
 import signal
 import socket
@@ -32,9 +33,15 @@ class SMTPSink:
 
     def __init__(self):
         self.messages: list[email.message.Message] = []
+        self.connections = 0
         self.replies: dict[str, str] = {}
         self.delay = 0.0
         self._lock = threading.Lock()
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.connections += 1
+        session.host_name = hostname
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.replies:
@@ -68,6 +75,7 @@ class SMTPSink:
 
 @pytest.fixture
 def smtp(settings):
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command
     sink = SMTPSink()
     port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)

@@ -98,3 +98,14 @@ def test_it_does_not_email_pending_pledges(smtp, promise):
     people = reach(promise)
     send_broadcast(Broadcast.objects.get(kind=Broadcast.Kind.REACHED).pk)
     assert len(smtp.messages) == len(people) + 1
+
+
+def test_it_reuses_one_smtp_connection_per_batch(smtp, initiator, settings):
+    from promises.tests.factories import PromiseFactory
+
+    settings.OUTBOX_BATCH_SIZE = 10
+    promise = PromiseFactory(created_by=initiator, objective=24)
+    reach(promise)
+    send_broadcast(Broadcast.objects.get(kind=Broadcast.Kind.REACHED).pk)
+    assert len(smtp.messages) == 25
+    assert smtp.connections == 3  # 25 emails in batches of 10
