@@ -8,12 +8,13 @@ PY := $(BIN)/python
 CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help install services db demo run test lint format check-deploy chromium clean
+.PHONY: help install services db demo run test check lint format check-deploy chromium java clean
 
 help:
 	@echo "make run    — installe, prépare la base et les données de démo, lance le site"
 	@echo "make test   — installe, vérifie le style (ruff) et lance tous les tests"
-	@echo "make lint   — ruff seul ; make format pour reformater"
+	@echo "make check  — seulement les contrôles qualité (pages, en-têtes, HTML, accessibilité…)"
+	@echo "make lint   — ruff et bandit ; make format pour reformater"
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,17 +57,33 @@ chromium:
 		fi; \
 	fi
 
+# The HTML validator (vnu.jar, from npm) runs on Java.
+java:
+	@if ! command -v java >/dev/null; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			echo "Installation de Java (Debian) pour le validateur HTML…"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+		else \
+			echo "Java manque : sudo apt-get install default-jre-headless"; exit 1; \
+		fi; \
+	fi
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive accounts promises notifications onpromet
 
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install services chromium lint
+test: install services chromium java lint
 	$(PY) manage.py makemigrations --check --dry-run -v 0
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Only the quality gates (crawl, headers, HTML, accessibility, hostile input, access, abuse).
+check: install services chromium java lint
+	$(BIN)/pytest onpromet/tests $(PYTEST_ARGS)
 
 # Production settings must pass Django's deployment checks.
 check-deploy: install

@@ -75,6 +75,7 @@ def broadcast_expand(*, broadcast: Broadcast) -> int:
                 [broadcast.pk, broadcast.recipient_id, timezone.now()],
             )
         else:
+            # The WHERE clause comes from the _RECIPIENTS constant, never from input.
             cursor.execute(
                 f"""
                 INSERT INTO notifications_delivery
@@ -83,7 +84,7 @@ def broadcast_expand(*, broadcast: Broadcast) -> int:
                 FROM promises_pledge p
                 WHERE p.promise_id = %s {_RECIPIENTS[broadcast.kind]}
                 ON CONFLICT (broadcast_id, user_id) DO NOTHING
-                """,  # noqa: S608 (the clause comes from the constant above, never from input)
+                """,  # noqa: S608  # nosec B608
                 [broadcast.pk, timezone.now(), broadcast.promise_id],
             )
         created = cursor.rowcount

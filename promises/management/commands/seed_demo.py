@@ -31,7 +31,8 @@ from promises import services
 from promises.models import Pledge, Promise, Theme
 from promises.text import elide_de
 
-PASSWORD = "onpromet-demo"  # noqa: S105 (documented demo password, DEBUG only)
+# The documented demo password; the command refuses to run when DEBUG is off.
+PASSWORD = "onpromet-demo"  # noqa: S105  # nosec B105
 MODERATOR_EMAIL = "moderation@onpromet.localhost"
 DEMO_DOMAIN = "demo.onpromet.localhost"
 
@@ -399,7 +400,8 @@ class Seeder:
 
     def __init__(self, *, now: datetime.datetime) -> None:
         self.now = now
-        self.rng = random.Random(2027)  # noqa: S311 (not for security: the same demo every time)
+        # Not for security: the same demo every time.
+        self.rng = random.Random(2027)  # noqa: S311  # nosec B311
         # Intended timestamps, applied once the services have run.
         self.pledge_times: dict[tuple[int, int], dict[str, datetime.datetime | None]] = {}
         self.first_seen: dict[int, datetime.datetime] = {}

@@ -1,0 +1,71 @@
+"""A site with something in every state, and the four kinds of visitor of the gates."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.test import Client
+
+from accounts.tests.factories import UserFactory
+from notifications.emails import unsubscribe_token
+from notifications.models import Topic
+from promises import services
+from promises.models import Promise
+from promises.tests.factories import PromiseFactory, ThemeFactory
+
+VISITORS = ("anonymous", "participant", "initiator", "moderator")
+
+
+@pytest.fixture
+def site(initiator, participant, moderator):
+    """Promises in every state, with participants, a pending pledge, an abandonment, a hidden
+    promise and broadcasts. Returns the sample values that fill URL patterns."""
+    theme = ThemeFactory(name="Environnement", slug="environnement")
+    open_promise = PromiseFactory(created_by=initiator, objective=5, themes=[theme])
+    services.pledge_create(promise=open_promise, user=participant)
+    services.pledge_create(promise=open_promise, user=UserFactory(verified=False))
+
+    reached = PromiseFactory(
+        created_by=initiator, objective=2, action="planter des arbres au parc", themes=[theme]
+    )
+    services.pledge_create(promise=reached, user=participant)
+    others = UserFactory.create_batch(2)
+    for user in others:
+        services.pledge_create(promise=reached, user=user)
+    services.pledge_abandon(promise=reached, user=others[0], reason="Malade")
+
+    failed = PromiseFactory(created_by=initiator, objective=10, action="composter au jardin")
+    services.pledge_create(promise=failed, user=participant)
+    with time_machine.travel(failed.deadline + datetime.timedelta(minutes=1)):
+        services.promises_fail_expired()
+
+    cancelled = PromiseFactory(created_by=initiator, action="laisser la voiture le mardi")
+    services.promise_cancel(promise=cancelled)
+
+    hidden = PromiseFactory(created_by=initiator, action="un contenu signalé à masquer")
+    services.promise_set_hidden(promise=hidden, hidden=True)
+
+    assert {p.state for p in Promise.objects.all()} >= {
+        Promise.State.OPEN,
+        Promise.State.REACHED,
+        Promise.State.FAILED,
+        Promise.State.CANCELLED,
+    }
+    return {
+        "slug": open_promise.slug,
+        "token": unsubscribe_token(user_id=participant.pk, topic=Topic.ACTION),
+    }
+
+
+@pytest.fixture
+def visitor_client(initiator, participant, moderator):
+    """visitor_client("participant") → a test client logged in as that member of the cast."""
+
+    def make(kind: str) -> Client:
+        client = Client()
+        users = {"participant": participant, "initiator": initiator, "moderator": moderator}
+        if kind in users:
+            client.force_login(users[kind])
+        return client
+
+    return make
