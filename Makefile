@@ -8,13 +8,14 @@ PY := $(BIN)/python
 CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help install services db demo run test check lint format check-deploy chromium java clean
+.PHONY: help install services db demo run test check bench bench-email lint format check-deploy chromium java clean
 
 help:
 	@echo "make run    — installe, prépare la base et les données de démo, lance le site"
 	@echo "make test   — installe, vérifie le style (ruff) et lance tous les tests"
 	@echo "make check  — seulement les contrôles qualité (pages, en-têtes, HTML, accessibilité…)"
 	@echo "make lint   — ruff et bandit ; make format pour reformater"
+	@echo "make bench  — mesures de performance (make bench-email N=100000)"
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -84,6 +85,12 @@ test: install services chromium java lint
 # Only the quality gates (crawl, headers, HTML, accessibility, hostile input, access, abuse).
 check: install services chromium java lint
 	$(BIN)/pytest onpromet/tests $(PYTEST_ARGS)
+
+# Benchmarks (never part of `make test`). N sets the size: make bench-email N=20000
+bench: bench-email
+
+bench-email: install services
+	$(PY) -m bench.bench_email --n $(or $(N),100000)
 
 # Production settings must pass Django's deployment checks.
 check-deploy: install

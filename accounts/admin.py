@@ -1,6 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import (
+    AdminUserCreationForm,
+    ReadOnlyPasswordHashWidget,
+    UserChangeForm,
+)
 from django.db.models import Count
 from django.forms import ValidationError
 
@@ -24,11 +28,25 @@ class UserCreationAdminForm(AdminUserCreationForm):
         return email
 
 
+class PasswordSummaryWidget(ReadOnlyPasswordHashWidget):
+    """Django's widget, without the `disabled` attribute that the disabled field gives its
+    <div> (invalid HTML: only form controls can be disabled)."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("disabled", None)
+        return context
+
+
 class UserChangeAdminForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
         field_classes: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].widget = PasswordSummaryWidget()
 
 
 @admin.register(User)
@@ -75,6 +93,16 @@ class UserAdmin(BaseUserAdmin):
     @admin.display(description="promesses", ordering="pledge_total")
     def pledge_total(self, user: User) -> int:
         return user.pledge_total
+
+    actions = ("deactivate",)
+
+    @admin.action(description="Désactiver le compte (masque ses messages)", permissions=["change"])
+    def deactivate(self, request, queryset) -> None:
+        from discussions.services import user_deactivate
+
+        for user in queryset.exclude(pk=request.user.pk):
+            user_deactivate(user=user)
+        self.message_user(request, "Compte(s) désactivé(s) : leurs messages sont masqués.")
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # Deleting a person cascades to their pledges without moving the promises' counters;

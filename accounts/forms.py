@@ -1,4 +1,8 @@
+from allauth.core.exceptions import ImmediateHttpResponse
 from django import forms
+from django.shortcuts import redirect
+
+from onpromet.honeypot import HONEYPOT_NAME, HoneypotField
 
 from .models import User
 
@@ -27,11 +31,19 @@ class SignupForm(forms.Form):
         label="Apparaître comme « Anonyme » sur les promesses",
         required=False,
     )
+    website = HoneypotField()
 
     field_order = ["display_name", "email", "password1", "password2", "appears_anonymously"]
 
     def clean_display_name(self) -> str:
         return _normalise_display_name(self.cleaned_data["display_name"])
+
+    def clean_website(self) -> bool:
+        if self.cleaned_data[HONEYPOT_NAME]:
+            # A bot: answered as a sign-up that worked ("check your email"), whatever else it
+            # sent, and nothing is created. allauth's middleware returns this response.
+            raise ImmediateHttpResponse(redirect("account_email_verification_sent"))
+        return False
 
     def signup(self, request, user: User) -> None:
         user.display_name = self.cleaned_data["display_name"]

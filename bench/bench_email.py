@@ -296,16 +296,18 @@ def delivery_figures(promise) -> tuple[dict[str, int], float | None]:
 
 
 class Worker:
-    def __init__(self, *, concurrency: int, smtp_port: int, log_path: Path):
+    def __init__(self, *, app: str, concurrency: int, smtp_port: int, log_path: Path):
+        self.app = app
         self.concurrency = concurrency
         self.env = {**os.environ, "EMAIL_PORT": str(smtp_port)}
         self.log_path = log_path
         self.process: subprocess.Popen | None = None
+        self.cpu: dict[int, float] = {}  # pid: CPU seconds at the last sample
 
     def start(self) -> "Worker":
         self.log_file = self.log_path.open("wb")
         self.process = subprocess.Popen(  # noqa: S603 (our own worker, fixed arguments)
-            [sys.executable, "-m", "celery", "-A", "onpromet", "worker", "--loglevel=warning",
+            [sys.executable, "-m", "celery", "-A", self.app, "worker", "--loglevel=warning",
              f"--concurrency={self.concurrency}", "--pool=prefork", "--without-gossip",
              "--without-mingle", "--without-heartbeat", "--hostname=bench-email@%h"],
             cwd=ROOT,
@@ -333,24 +335,32 @@ class Worker:
                 f"the worker exited with code {self.process.returncode}\n{self.log_tail()}"
             )
 
-    def rss(self) -> tuple[int, int]:
-        """(main process + pool children, the largest pool child), in bytes."""
+    def sample(self) -> tuple[int, int]:
+        """Memory now: (main process + pool children, the largest pool child), in bytes. Also
+        notes each process's CPU time, for cpu_seconds()."""
         import psutil
 
         try:
             main = psutil.Process(self.process.pid)
-            total = main.memory_info().rss
-            largest = 0
-            for child in main.children(recursive=True):
-                try:
-                    child_rss = child.memory_info().rss
-                except psutil.NoSuchProcess:
-                    continue
-                total += child_rss
-                largest = max(largest, child_rss)
+            processes = [main, *main.children(recursive=True)]
         except psutil.NoSuchProcess:
             return 0, 0
+        total = largest = 0
+        for process in processes:
+            try:
+                with process.oneshot():
+                    rss = process.memory_info().rss
+                    cpu = process.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            self.cpu[process.pid] = cpu.user + cpu.system
+            total += rss
+            if process.pid != main.pid:
+                largest = max(largest, rss)
         return total, largest
+
+    def cpu_seconds(self) -> float:
+        return sum(self.cpu.values())
 
     def log_tail(self, lines: int = 30) -> str:
         try:
@@ -372,6 +382,20 @@ class Worker:
             self.log_file.close()
 
 
+def process_cpu(pid: int) -> float:
+    import psutil
+
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
+
+
+def busy_percent(before, after) -> float:
+    """Share of the machine's CPU time (all cores) spent not idle between two samples."""
+    idle = (after.idle + after.iowait) - (before.idle + before.iowait)
+    total = sum(after) - sum(before)
+    return 100 * (1 - idle / total) if total else 0.0
+
+
 # --- Run ----------------------------------------------------------------------------------------
 
 
@@ -383,6 +407,7 @@ def run(args) -> str:
     workdir = Path(tempfile.mkdtemp(prefix="bench-email-"))
     try:
         import django
+        import psutil
 
         django.setup()
         from django.conf import settings
@@ -391,23 +416,30 @@ def run(args) -> str:
         expected = args.n + 1  # every participant and the initiator
 
         worker = Worker(
+            app=args.celery_app,
             concurrency=args.concurrency,
             smtp_port=sink.port.value,
             log_path=workdir / "worker.log",
         ).start()
         worker.wait_ready()
-        idle_rss, _ = worker.rss()
+        idle_rss, _ = worker.sample()
+        idle_cpu = worker.cpu_seconds()
         log(
             f"worker ready (idle RSS {idle_rss / MB:.0f} MB); reaching the objective, "
             f"waiting for {expected} emails (timeout {args.timeout:.0f} s)…"
         )
 
+        # Other work on the machine distorts the figures: measure it and say so.
+        busy_before = psutil.cpu_percent(interval=1)
+        if busy_before > 20:
+            log(f"warning: the machine is already {busy_before:.0f}% busy; figures will be low")
+        sink_cpu_before, machine_before = process_cpu(sink.process.pid), psutil.cpu_times()
         started = reach_objective(promise, last_user)
         peak_total = peak_child = 0
         stop_at = time.monotonic() + args.timeout
         next_report = time.monotonic() + 10
         while sink.messages.value < expected:
-            total, child = worker.rss()
+            total, child = worker.sample()
             peak_total, peak_child = max(peak_total, total), max(peak_child, child)
             worker.check_alive()
             now = time.monotonic()
@@ -422,6 +454,10 @@ def run(args) -> str:
                 next_report = now + 10
             time.sleep(SAMPLE_EVERY)
         elapsed = sink.last_at.value - started
+        worker.sample()
+        worker_cpu = worker.cpu_seconds() - idle_cpu
+        sink_cpu = process_cpu(sink.process.pid) - sink_cpu_before
+        machine_busy = busy_percent(machine_before, psutil.cpu_times())
         first = sink.first_at.value - started
 
         # The last delivery is marked right after its acceptance: give it a moment.
@@ -448,6 +484,8 @@ def run(args) -> str:
         f"rate={rate:.0f}/s worker_peak_rss={peak_total / MB:.0f}MB "
         f"(per child max {peak_child / MB:.0f}MB, idle {idle_rss / MB:.0f}MB) "
         f"smtp_connections={sink.connections.value} "
+        f"cpu(worker={worker_cpu:.0f}s={1000 * worker_cpu / expected:.2f}ms/email "
+        f"sink={sink_cpu:.0f}s machine_busy={machine_busy:.0f}% before={busy_before:.0f}%) "
         f"batch={settings.OUTBOX_BATCH_SIZE} concurrency={args.concurrency} "
         f"expand={expand if expand is not None else float('nan'):.1f}s first_email={first:.1f}s"
     )
@@ -462,6 +500,11 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 2)
     parser.add_argument(
         "--timeout", type=float, default=600, help="seconds to wait for the emails (default 600)"
+    )
+    parser.add_argument(
+        "--celery-app",
+        default="onpromet",
+        help="the worker's Celery app (default onpromet; another module to try a change)",
     )
     parser.add_argument("--batch-size", type=int, default=0, help="OUTBOX_BATCH_SIZE override")
     parser.add_argument(

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.db.models import Count, Q
 
-from .models import Broadcast, Delivery, Unsubscription
+from .models import Broadcast, Delivery, EmailPreference
 
 
 def _count(status: str) -> Count:
@@ -102,10 +102,10 @@ class DeliveryAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Unsubscription)
-class UnsubscriptionAdmin(admin.ModelAdmin):
-    list_display = ("user", "topic", "created_at")
-    list_filter = ("topic",)
+@admin.register(EmailPreference)
+class EmailPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "topic", "enabled", "updated_at")
+    list_filter = ("topic", "enabled")
     search_fields = ("user__email",)
     list_select_related = ("user",)
     raw_id_fields = ("user",)

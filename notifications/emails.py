@@ -55,6 +55,8 @@ _TEMPLATES = {
     Broadcast.Kind.JOINED_LATE: "joined_late",
     Broadcast.Kind.FAILED: "failed",
     Broadcast.Kind.CANCELLED: "cancelled",
+    Broadcast.Kind.REPLY: "reply",
+    Broadcast.Kind.INITIATOR_POST: "initiator_post",
 }
 
 
@@ -72,6 +74,8 @@ def broadcast_message(
         {
             "user": user,
             "promise": promise,
+            "post": broadcast.post,
+            "comment": broadcast.comment,
             "is_initiator": is_initiator,
             "promise_url": absolute(promise.get_absolute_url()),
             "relaunch_url": absolute(reverse("promises:create")),

@@ -5,10 +5,17 @@ from django.utils import timezone
 
 
 class Topic(models.TextChoices):
-    """What a user can unsubscribe from. Every bulk email belongs to one topic."""
+    """What a user can turn on or off. Every email sent through the outbox belongs to one."""
 
     ACTION = "action", "Objectif atteint : l'appel à passer à l'action"
     OUTCOME = "outcome", "Promesses non atteintes ou annulées"
+    REPLIES = "replies", "Réponses à mes messages dans les discussions"
+    INITIATOR_POSTS = "initiator_posts", "Messages des initiateurs dans les discussions"
+
+    @classmethod
+    def default(cls, topic: str) -> bool:
+        """On unless said otherwise; a participant is not flooded with every initiator post."""
+        return topic != cls.INITIATOR_POSTS
 
 
 class Broadcast(models.Model):
@@ -20,13 +27,19 @@ class Broadcast(models.Model):
         JOINED_LATE = "joined_late", "Bienvenue en cours de route"
         FAILED = "failed", "Objectif non atteint"
         CANCELLED = "cancelled", "Promesse annulée"
+        REPLY = "reply", "Réponse à un message"
+        INITIATOR_POST = "initiator_post", "Message d'un initiateur"
 
     TOPICS = {
         Kind.REACHED: Topic.ACTION,
         Kind.JOINED_LATE: Topic.ACTION,
         Kind.FAILED: Topic.OUTCOME,
         Kind.CANCELLED: Topic.OUTCOME,
+        Kind.REPLY: Topic.REPLIES,
+        Kind.INITIATOR_POST: Topic.INITIATOR_POSTS,
     }
+    # Transitions happen once per promise: so do their broadcasts.
+    ONCE_PER_PROMISE = (Kind.REACHED, Kind.FAILED, Kind.CANCELLED)
 
     kind = models.CharField("type", max_length=20, choices=Kind)
     promise = models.ForeignKey(
@@ -41,6 +54,13 @@ class Broadcast(models.Model):
         related_name="+",
         verbose_name="destinataire unique",
     )
+    # What the email is about, for the discussion emails.
+    post = models.ForeignKey(
+        "discussions.Post", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    comment = models.ForeignKey(
+        "discussions.Comment", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField("créé le", default=timezone.now)
     expanded_at = models.DateTimeField("destinataires calculés le", null=True, blank=True)
 
@@ -51,8 +71,8 @@ class Broadcast(models.Model):
             # A promise is reached, fails or is cancelled once: one broadcast each.
             models.UniqueConstraint(
                 fields=["promise", "kind"],
-                condition=Q(recipient__isnull=True),
-                name="broadcast_once_per_promise_and_kind",
+                condition=Q(kind__in=["reached", "failed", "cancelled"]),
+                name="broadcast_once_per_promise_transition",
             ),
         ]
         indexes = [
@@ -118,21 +138,35 @@ class Delivery(models.Model):
         return f"{self.broadcast} → {self.user_id} ({self.status})"
 
 
-class Unsubscription(models.Model):
-    """A user does not want the emails of one topic. No row: the topic is on (the default)."""
+class EmailPreferenceQuerySet(models.QuerySet):
+    def wanting(self, user_ids, topic: str) -> set[int]:
+        """Among these users, those who want the emails of this topic (their choice, or the
+        topic's default when they made none)."""
+        choices = dict(
+            self.filter(user_id__in=user_ids, topic=topic).values_list("user_id", "enabled")
+        )
+        default = Topic.default(topic)
+        return {user_id for user_id in user_ids if choices.get(user_id, default)}
+
+
+class EmailPreference(models.Model):
+    """A user's choice for one topic. No row: the topic's default applies."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unsubscriptions"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preferences"
     )
     topic = models.CharField(max_length=20, choices=Topic)
-    created_at = models.DateTimeField(default=timezone.now)
+    enabled = models.BooleanField("reçoit ces e-mails", default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = EmailPreferenceQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "désabonnement"
-        verbose_name_plural = "désabonnements"
+        verbose_name = "préférence d'e-mails"
+        verbose_name_plural = "préférences d'e-mails"
         constraints = [
-            models.UniqueConstraint(fields=["user", "topic"], name="unsubscription_unique"),
+            models.UniqueConstraint(fields=["user", "topic"], name="email_preference_unique"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} ✕ {self.get_topic_display()}"
+        return f"{self.user_id} {'✓' if self.enabled else '✕'} {self.get_topic_display()}"

@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from . import services
 from .emails import read_unsubscribe_token
 from .forms import PreferencesForm
-from .models import Topic, Unsubscription
+from .models import Topic
 
 
 # The token in the URL is the credential: mail clients POST here without a session or a CSRF
@@ -25,20 +25,18 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "notifications/unsubscribe_invalid.html", status=404)
     done = request.method == "POST"
     if done:
-        services.topic_unsubscribe(user=user, topic=topic)
+        services.topic_set(user=user, topic=topic, enabled=False)
     return render(request, "notifications/unsubscribe.html", {"topic_label": label, "done": done})
 
 
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
-    unsubscribed = set(
-        Unsubscription.objects.filter(user=request.user).values_list("topic", flat=True)
-    )
     form = PreferencesForm(
-        request.POST or None, initial={"topics": [t for t in Topic.values if t not in unsubscribed]}
+        request.POST if request.method == "POST" else None,
+        initial={"topics": sorted(services.topics_wanted(user=request.user))},
     )
     if request.method == "POST" and form.is_valid():
-        services.topics_set(user=request.user, subscribed=set(form.cleaned_data["topics"]))
+        services.topics_set(user=request.user, wanted=set(form.cleaned_data["topics"]))
         messages.success(request, "Vos préférences d'e-mails sont enregistrées.")
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})

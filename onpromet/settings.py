@@ -4,6 +4,7 @@ Defaults suit a developer's machine (local Postgres and Redis, DEBUG on). Produc
 DEBUG=false, SECRET_KEY, ALLOWED_HOSTS and the email variables; see the README.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -39,12 +40,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "axes",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
     "csp",
     "accounts",
     "promises",
+    "discussions",
     "notifications",
 ]
 
@@ -61,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out admin log-in into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "onpromet.urls"
@@ -143,6 +148,8 @@ OUTBOX_RETRY_BASE_SECONDS = envint("OUTBOX_RETRY_BASE_SECONDS", 60)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out admin log-in before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -177,6 +184,35 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",  # nosec B105 (a rate, not a password)
 }
+
+# --- Abuse: our own rate limits and the admin log-in -------------------------------------
+
+# Our own actions, counted per member by onpromet/ratelimit.py: action → (times, seconds).
+RATE_LIMITS = {
+    "pledge": (envint("RATE_LIMIT_PLEDGES_PER_MINUTE", 20), 60),
+    # Posts and replies of the discussions, counted together; reports of content.
+    "post": (envint("RATE_LIMIT_POSTS_PER_MINUTE", 6), 60),
+    "report": (envint("RATE_LIMIT_REPORTS_PER_MINUTE", 5), 60),
+}
+
+# The admin log-in (django-axes): 5 failures for one address from one IP lock that pair out
+# for an hour. Only the admin: the site's log-in is allauth's, rate limited above.
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The admin's log-in form calls the address field "username".
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_ONLY_ADMIN_SITE = True
+# …and failures elsewhere (allauth's log-in) are neither recorded nor counted.
+AXES_WHITELIST_CALLABLE = "onpromet.ratelimit.outside_admin"
+AXES_RESET_ON_SUCCESS = True
+# Failures are kept to count them; successful log-ins (IP, browser) are not logged.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_TEMPLATE = "429.html"
+AXES_CLIENT_IP_CALLABLE = "onpromet.ratelimit.client_ip"
+# Behind our reverse proxy, the visitor's IP is the last one it adds to X-Forwarded-For (the
+# others can be forged): allauth's limits, axes and ours all count by that IP.
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if envbool("BEHIND_PROXY", False) else 0
 
 # --- Email --------------------------------------------------------------------------------
 
@@ -216,6 +252,9 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# The app serves uploaded photos itself in development; in production the web server or the
+# object storage does (see the README).
+SERVE_MEDIA = envbool("SERVE_MEDIA", DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

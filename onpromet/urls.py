@@ -1,7 +1,7 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from promises import views as promise_views
 
@@ -11,11 +11,18 @@ admin.site.site_title = "OnPromet"
 urlpatterns = [
     path("", promise_views.home, name="home"),
     path("promesses/", include("promises.urls")),
+    path("", include("discussions.urls")),
     path("mon-espace/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+def media(request, path):
+    # MEDIA_ROOT read at each request, not at import: tests give each test its own folder.
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+if settings.SERVE_MEDIA:
+    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", media)]

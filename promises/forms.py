@@ -4,6 +4,8 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
+from onpromet.honeypot import HONEYPOT_NAME, HoneypotField
+
 from . import text
 from .models import Promise, Theme
 
@@ -35,6 +37,8 @@ class PromiseForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choisissez au moins un thème."},
     )
+    # The view drops what a bot sends (see onpromet.honeypot); never passed on to services.
+    website = HoneypotField()
 
     class Meta:
         model = Promise
@@ -126,6 +130,11 @@ class PromiseForm(forms.ModelForm):
             raise forms.ValidationError("Indiquez une ville.")
         return city
 
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        cleaned_data.pop(HONEYPOT_NAME, None)
+        return cleaned_data
+
 
 class PromiseEditForm(PromiseForm):
     """The same form for an initiator; the terms of the commitment are locked once someone
@@ -135,6 +144,8 @@ class PromiseEditForm(PromiseForm):
 
     def __init__(self, *args, terms_locked: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only initiators edit: no bots to catch here.
+        del self.fields[HONEYPOT_NAME]
         self.terms_locked = terms_locked
         if terms_locked:
             for name in self.LOCKABLE:

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.shortcuts import get_object_or_404
+
 from .models import Pledge, Promise
 
 
@@ -62,5 +64,24 @@ class PromiseAccess:
         return self.is_initiator and self.promise.is_open
 
     @property
+    def can_post(self) -> bool:
+        """Write in the discussion: active participants and initiators."""
+        return (self.is_participant or self.is_initiator) and not self.promise.is_hidden
+
+    @property
+    def can_report(self) -> bool:
+        return self.user.is_authenticated and not self.is_initiator
+
+    @property
     def is_moderator(self) -> bool:
         return bool(self.user.is_authenticated and self.user.is_staff)
+
+
+def get_promise(request, slug: str) -> Promise:
+    """The promise if this visitor may see it, else 404: the access helper of every view."""
+    promises = Promise.objects.visible_to(request.user).select_related("created_by")
+    return get_object_or_404(promises, slug=slug)
+
+
+def get_access(request, slug: str) -> PromiseAccess:
+    return PromiseAccess.of(get_promise(request, slug), request.user)

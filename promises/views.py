@@ -10,6 +10,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from onpromet import honeypot
+from onpromet.ratelimit import rate_limit
+
 from . import services
 from .forms import AbandonForm, PromiseEditForm, PromiseForm, SearchForm
 from .models import Pledge, Promise
@@ -106,7 +109,11 @@ def promise_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def promise_create(request: HttpRequest) -> HttpResponse:
-    form = PromiseForm(request.POST or None)
+    form = PromiseForm(request.POST if request.method == "POST" else None)
+    if honeypot.caught(form):
+        # A bot: told nothing useful, and nothing is created.
+        messages.info(request, "Merci, votre envoi a bien été reçu.")
+        return redirect("home")
     if request.method == "POST" and form.is_valid():
         promise = services.promise_create(created_by=request.user, **form.cleaned_data)
         messages.success(
@@ -123,7 +130,9 @@ def promise_edit(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied
     promise = access.promise
     form = PromiseEditForm(
-        request.POST or None, instance=promise, terms_locked=promise.terms_locked()
+        request.POST if request.method == "POST" else None,
+        instance=promise,
+        terms_locked=promise.terms_locked(),
     )
     if request.method == "POST" and form.is_valid():
         services.promise_update(promise=promise, data=form.cleaned_data)
@@ -149,6 +158,7 @@ def promise_cancel(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
+@rate_limit("pledge")
 def pledge(request: HttpRequest, slug: str) -> HttpResponse:
     promise = _get_promise(request, slug)
     if not request.user.is_authenticated:
@@ -197,7 +207,7 @@ def pledge_abandon(request: HttpRequest, slug: str) -> HttpResponse:
     access = _get_access(request, slug)
     if not access.can_abandon:
         raise PermissionDenied
-    form = AbandonForm(request.POST or None)
+    form = AbandonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.pledge_abandon(

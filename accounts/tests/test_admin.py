@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
@@ -72,7 +73,10 @@ def test_it_deactivates_a_user_who_can_then_no_longer_log_in(moderator_client, c
     moderator_client.post(f"{USERS}{outsider.pk}/change/", data)
     outsider.refresh_from_db()
     assert not outsider.is_active
-    assert not client.login(username=outsider.email, password="Promesse-tenue-2027")
+    # django-axes (the admin's lockout) needs the request of a log-in.
+    assert not client.login(
+        request=HttpRequest(), username=outsider.email, password="Promesse-tenue-2027"
+    )
 
 
 def test_it_adds_a_user_with_a_password(moderator_client):

@@ -1,8 +1,9 @@
 from django.test import Client
 from django.urls import reverse
 
+from notifications import services
 from notifications.emails import unsubscribe_token
-from notifications.models import Topic, Unsubscription
+from notifications.models import EmailPreference, Topic
 from promises.tests.helpers import page_text
 
 
@@ -16,7 +17,7 @@ def test_it_only_asks_on_get(client, participant):
     text = page_text(client.get(url_for(participant)))
     assert "Ne plus recevoir ces e-mails ?" in text
     assert "Objectif atteint" in text
-    assert not Unsubscription.objects.exists()
+    assert not EmailPreference.objects.exists()
 
 
 def test_it_unsubscribes_at_once_on_post_without_login_or_csrf_token(participant):
@@ -24,22 +25,22 @@ def test_it_unsubscribes_at_once_on_post_without_login_or_csrf_token(participant
     response = client.post(url_for(participant), {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
     assert "C'est fait" in page_text(response)
-    assert list(Unsubscription.objects.values_list("user", "topic")) == [
-        (participant.pk, Topic.ACTION)
+    assert list(EmailPreference.objects.values_list("user", "topic", "enabled")) == [
+        (participant.pk, Topic.ACTION, False)
     ]
 
 
 def test_it_is_idempotent(client, participant):
     client.post(url_for(participant))
     client.post(url_for(participant))
-    assert Unsubscription.objects.count() == 1
+    assert EmailPreference.objects.count() == 1
 
 
 def test_it_refuses_a_forged_token(client, participant):
     response = client.post(f"/notifications/desabonnement/{participant.pk}-action/")
     assert response.status_code == 404
     assert "n'est pas valide" in page_text(response)
-    assert not Unsubscription.objects.exists()
+    assert not EmailPreference.objects.exists()
 
 
 def test_it_lets_a_user_choose_topics_in_preferences(client, participant):
@@ -47,10 +48,12 @@ def test_it_lets_a_user_choose_topics_in_preferences(client, participant):
     url = reverse("notifications:preferences")
     page = page_text(client.get(url))
     assert "Objectif atteint" in page
-    client.post(url, {"topics": [Topic.OUTCOME]})
-    assert list(Unsubscription.objects.values_list("topic", flat=True)) == [Topic.ACTION]
-    client.post(url, {"topics": [Topic.ACTION, Topic.OUTCOME]})
-    assert not Unsubscription.objects.exists()
+    # Everything on by default, except initiators' posts: nobody is flooded.
+    assert services.topics_wanted(user=participant) == {Topic.ACTION, Topic.OUTCOME, Topic.REPLIES}
+    client.post(url, {"topics": [Topic.OUTCOME, Topic.INITIATOR_POSTS]})
+    off = EmailPreference.objects.filter(enabled=False).values_list("topic", flat=True)
+    assert sorted(off) == sorted([Topic.ACTION, Topic.REPLIES])
+    assert services.topics_wanted(user=participant) == {Topic.OUTCOME, Topic.INITIATOR_POSTS}
 
 
 def test_it_asks_anonymous_visitors_to_log_in_for_preferences(client, db):

@@ -7,6 +7,9 @@ import time_machine
 from django.test import Client
 
 from accounts.tests.factories import UserFactory
+from discussions import services as discussion_services
+from discussions.images import process_photo
+from discussions.tests.factories import image_upload
 from notifications.emails import unsubscribe_token
 from notifications.models import Topic
 from promises import services
@@ -45,6 +48,22 @@ def site(initiator, participant, moderator):
     hidden = PromiseFactory(created_by=initiator, action="un contenu signalé à masquer")
     services.promise_set_hidden(promise=hidden, hidden=True)
 
+    # A discussion: a pinned post, a photo, replies, a hidden post and a report.
+    post = discussion_services.post_create(
+        promise=open_promise, author=participant, text="On se retrouve au parking ?"
+    )
+    discussion_services.comment_create(post=post, author=initiator, text="Oui, à 9 h.")
+    discussion_services.post_toggle_pin(post=post)
+    discussion_services.post_create(
+        promise=open_promise,
+        author=initiator,
+        text="La plage avant.",
+        photo=process_photo(image_upload(size=(320, 240))),
+    )
+    masked = discussion_services.post_create(promise=open_promise, author=initiator, text="Oups")
+    discussion_services.content_set_hidden(content=masked, hidden=True)
+    discussion_services.report_create(reporter=moderator, content=post, reason="spam")
+
     assert {p.state for p in Promise.objects.all()} >= {
         Promise.State.OPEN,
         Promise.State.REACHED,
@@ -53,6 +72,8 @@ def site(initiator, participant, moderator):
     }
     return {
         "slug": open_promise.slug,
+        "pk": str(post.pk),
+        "kind": "message",
         "token": unsubscribe_token(user_id=participant.pk, topic=Topic.ACTION),
     }
 

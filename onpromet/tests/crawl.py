@@ -18,7 +18,7 @@ MAX_PAGES = 400
 # Never followed: they end the session, or serve files rather than pages.
 SKIPPED_PREFIXES = ("/accounts/logout/", "/admin/logout/", "/static/", "/media/")
 # Admin pages that only repeat others with different parameters.
-SKIPPED_ADMIN = re.compile(r"/admin/(jsi18n|r)/|/history/$|/delete/$|/password/$")
+SKIPPED_ADMIN = re.compile(r"/admin/(jsi18n|r)/|/(history|delete|password)/(\?|$)")
 
 
 class _Links(HTMLParser):

@@ -1,4 +1,5 @@
-"""A real SMTP server on 127.0.0.1 (aiosmtpd) and real Celery worker processes."""
+"""Fixtures for every app's tests: a real SMTP server on 127.0.0.1 (aiosmtpd) and real
+Celery worker processes. Loaded by the root conftest (pytest_plugins)."""
 
 import email
 import email.policy

@@ -1,0 +1,140 @@
+"""Posts, replies and moderation of a promise's discussion."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from accounts.models import User
+from notifications.models import Broadcast
+from notifications.services import broadcast_create
+from promises import services as promise_services
+from promises.models import Pledge, Promise
+
+from .images import ProcessedPhoto
+from .models import Comment, Post, Report
+
+
+class ModerationError(Exception):
+    """An action the state does not allow; the message is for the user."""
+
+
+@transaction.atomic
+def post_create(
+    *, promise: Promise, author: User, text: str, photo: ProcessedPhoto | None = None
+) -> Post:
+    post = Post(promise=promise, author=author, text=text)
+    if photo is not None:
+        post.photo.save(photo.image.name, photo.image, save=False)
+        post.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
+    post.save()
+    if Pledge.objects.filter(promise=promise, user=author, is_initiator=True).exists():
+        # Initiators' posts are emailed to the participants who asked for them.
+        broadcast_create(promise=promise, kind=Broadcast.Kind.INITIATOR_POST, post=post)
+    return post
+
+
+def post_update_text(*, post: Post, text: str) -> Post:
+    post.text, post.edited_at = text, timezone.now()
+    post.save(update_fields=["text", "edited_at"])
+    return post
+
+
+def post_delete(*, post: Post) -> None:
+    files = [f for f in (post.photo, post.thumbnail) if f]
+    with transaction.atomic():
+        post.delete()
+    for field in files:
+        # The rows are gone; the files follow (not inside the transaction: a storage is not
+        # transactional, and a file left behind is better than a row pointing to nothing).
+        field.storage.delete(field.name)
+
+
+@transaction.atomic
+def post_toggle_pin(*, post: Post) -> bool:
+    """Pin this post (unpinning the one pinned before), or unpin it. Returns the new state."""
+    Promise.objects.select_for_update().get(pk=post.promise_id)  # one pin at a time
+    if post.is_pinned:
+        Post.objects.filter(pk=post.pk).update(is_pinned=False)
+        return False
+    Post.objects.filter(promise_id=post.promise_id, is_pinned=True).update(is_pinned=False)
+    Post.objects.filter(pk=post.pk).update(is_pinned=True)
+    return True
+
+
+@transaction.atomic
+def comment_create(*, post: Post, author: User, text: str) -> Comment:
+    comment = Comment.objects.create(post=post, author=author, text=text)
+    if post.author_id != author.pk:
+        # The author of the post is told, if still taking part (decided again at send time).
+        broadcast_create(
+            promise=post.promise, kind=Broadcast.Kind.REPLY, recipient=post.author, comment=comment
+        )
+    return comment
+
+
+# --- Moderation -------------------------------------------------------------------------------
+
+
+def content_set_hidden(*, content: Model, hidden: bool) -> None:
+    """Hide or show a post, a reply or a promise; settles its open reports."""
+    now = timezone.now()
+    with transaction.atomic():
+        if isinstance(content, Promise):
+            promise_services.promise_set_hidden(promise=content, hidden=hidden)
+        else:
+            type(content).objects.filter(pk=content.pk).update(
+                is_hidden=hidden, hidden_at=now if hidden else None
+            )
+        if not hidden:
+            return
+        reports_of(content).filter(status=Report.Status.OPEN).update(
+            status=Report.Status.HIDDEN, resolved_at=now
+        )
+
+
+def reports_dismiss(*, content: Model) -> int:
+    return (
+        reports_of(content)
+        .filter(status=Report.Status.OPEN)
+        .update(status=Report.Status.DISMISSED, resolved_at=timezone.now())
+    )
+
+
+def reports_of(content: Model):
+    return Report.objects.filter(
+        content_type=ContentType.objects.get_for_model(content), object_id=content.pk
+    )
+
+
+def report_create(*, reporter: User, content: Model, reason: str, details: str = "") -> Report:
+    """Signaler. Content reported by Report.REPORTS_TO_HIDE different people is hidden at once,
+    until a moderator looks (and unhides it, or confirms)."""
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                reporter=reporter,
+                content_type=ContentType.objects.get_for_model(content),
+                object_id=content.pk,
+                reason=reason,
+                details=details,
+            )
+    except IntegrityError:
+        raise ModerationError("Vous avez déjà signalé ce contenu : merci, c'est noté.") from None
+    reporters = reports_of(content).filter(status=Report.Status.OPEN).count()
+    if reporters >= Report.REPORTS_TO_HIDE and not content.is_hidden:
+        # Hidden, but the reports stay open: a moderator still has to look.
+        if isinstance(content, Promise):
+            promise_services.promise_set_hidden(promise=content, hidden=True)
+        else:
+            type(content).objects.filter(pk=content.pk).update(
+                is_hidden=True, hidden_at=timezone.now()
+            )
+    return report
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> None:
+    """A moderator closes an account: it can no longer log in, and its posts and replies are
+    masked (Moderated.is_masked_for looks at the author's is_active)."""
+    User.objects.filter(pk=user.pk).update(is_active=False)

@@ -1,0 +1,45 @@
+"""Discussion emails go through the outbox, respect preferences and never flood anyone."""
+
+from discussions import services
+from notifications import services as outbox
+from notifications.models import Broadcast, Topic
+from notifications.tasks import send_broadcast
+
+
+def test_it_emails_the_author_of_a_post_when_someone_replies(smtp, post, initiator, participant):
+    services.comment_create(post=post, author=initiator, text="Oui, 9 h devant le poste.")
+    send_broadcast(Broadcast.objects.get(kind=Broadcast.Kind.REPLY).pk)
+    assert list(smtp.recipients) == [participant.email]
+    message = smtp.messages[0]
+    assert message["Subject"] == "Arthur a répondu à votre message"
+    assert "Oui, 9 h devant le poste." in message.get_body(("plain",)).get_content()
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_it_respects_an_author_who_turned_replies_off(smtp, post, initiator, participant):
+    outbox.topic_set(user=participant, topic=Topic.REPLIES, enabled=False)
+    services.comment_create(post=post, author=initiator, text="Oui !")
+    send_broadcast(Broadcast.objects.get(kind=Broadcast.Kind.REPLY).pk)
+    assert smtp.messages == []
+
+
+def test_it_emails_initiator_posts_only_to_participants_who_asked(
+    smtp, pledged, initiator, participant
+):
+    from accounts.tests.factories import UserFactory
+    from promises import services as promise_services
+
+    quiet = UserFactory()
+    promise_services.pledge_create(promise=pledged, user=quiet)
+    outbox.topic_set(user=participant, topic=Topic.INITIATOR_POSTS, enabled=True)
+
+    services.post_create(promise=pledged, author=initiator, text="Le lieu change : plage sud.")
+    send_broadcast(Broadcast.objects.get(kind=Broadcast.Kind.INITIATOR_POST).pk)
+
+    assert list(smtp.recipients) == [participant.email]  # not `quiet`, not the initiator
+    assert "plage sud" in smtp.messages[0].get_body(("plain",)).get_content()
+
+
+def test_it_sends_no_email_for_a_participants_post(smtp, pledged, participant):
+    services.post_create(promise=pledged, author=participant, text="Hâte d'y être !")
+    assert not Broadcast.objects.exists()

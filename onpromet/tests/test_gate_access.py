@@ -1,0 +1,421 @@
+"""Gate 6, the access control matrix: for every URL that changes something or shows something
+private, one row says what each kind of visitor gets, and every cell is checked. A URL added
+later is covered by adding a row (admin changelists are found on their own).
+
+Then: POST-only URLs refuse GET (405), confirmation pages change nothing on GET, and no
+state-changing POST is accepted without a CSRF token, the one-click unsubscribe excepted."""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib import admin
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.tests.factories import PASSWORD
+from notifications import views as notification_views
+from notifications.emails import unsubscribe_token
+from notifications.models import EmailPreference, Topic
+from promises import services
+from promises.models import Pledge, Promise
+from promises.tests.factories import PromiseFactory, ThemeFactory
+
+VISITORS = ("anonymous", "outsider", "participant", "initiator", "moderator")
+
+# What a cell expects.
+OK = "ok"  # 200 for a GET; for a POST, a redirect to the row's `to` and the row's `done` true
+LOGIN = "login"  # redirected to the site's log-in
+ADMIN_LOGIN = "admin login"  # redirected to the admin's log-in
+SIGNUP = "signup"  # redirected to sign-up (an anonymous pledge, counted once confirmed)
+FORBIDDEN = 403
+NOT_FOUND = 404
+
+
+def stored() -> list:
+    """Every row a visitor's action could change, to compare before and after."""
+    models = [User, EmailAddress, EmailPreference, Promise, Promise.themes.through, Pledge]
+    return [list(m.objects.order_by("pk").values()) for m in models]
+
+
+@dataclass
+class World:
+    """An open promise with a participant, a reached one, a hidden one; all the initiator's."""
+
+    users: dict
+    open: Promise
+    reached: Promise
+    hidden: Promise
+    theme_pk: int
+
+
+@pytest.fixture
+def world(initiator, participant, outsider, moderator) -> World:
+    theme = ThemeFactory()
+    open_promise = PromiseFactory(created_by=initiator, objective=5, themes=[theme])
+    services.pledge_create(promise=open_promise, user=participant)
+    reached = PromiseFactory(created_by=initiator, objective=1)
+    services.pledge_create(promise=reached, user=participant)
+    hidden = PromiseFactory(created_by=initiator)
+    services.promise_set_hidden(promise=hidden, hidden=True)
+    users = {
+        "anonymous": None,
+        "outsider": outsider,
+        "participant": participant,
+        "initiator": initiator,
+        "moderator": moderator,
+    }
+    for promise in (open_promise, reached):
+        promise.refresh_from_db()
+    assert reached.is_reached
+    return World(users, open_promise, reached, hidden, theme.pk)
+
+
+def promise_data(w: World) -> dict:
+    return {
+        "action": "aller planter des arbres au parc",
+        "objective": "4",
+        "deadline": (timezone.localdate() + datetime.timedelta(days=20)).isoformat(),
+        "action_date": "",
+        "description": "Pelles fournies.",
+        "themes": [w.theme_pk],
+        "city": "Lyon",
+    }
+
+
+def _pledge_status(w: World, promise: Promise, visitor: str):
+    pledge = Pledge.objects.filter(promise=promise, user=w.users[visitor]).first()
+    return pledge and pledge.status
+
+
+@dataclass
+class Row:
+    name: str
+    method: str
+    url: Callable[[World], str]
+    cells: dict  # visitor → OK, LOGIN, ADMIN_LOGIN, SIGNUP, FORBIDDEN or NOT_FOUND
+    data: Callable[[World], dict] = field(default=lambda w: {})
+    # For an allowed POST: where it leads, and what must be true after it.
+    to: Callable[[World], str] | None = None
+    done: Callable[[World, str], bool] = field(default=lambda w, visitor: True)
+
+    @property
+    def changes_state(self) -> bool:
+        return self.method == "POST"
+
+
+def _cells(*, anonymous, others, **exceptions) -> dict:
+    cells = dict.fromkeys(VISITORS, others)
+    return {**cells, "anonymous": anonymous, **exceptions}
+
+
+MEMBERS_ONLY = _cells(anonymous=LOGIN, others=OK)
+INITIATOR_ONLY = _cells(anonymous=LOGIN, others=FORBIDDEN, initiator=OK)
+PARTICIPANT_ONLY = _cells(anonymous=LOGIN, others=FORBIDDEN, participant=OK)
+MODERATOR_ONLY = _cells(anonymous=ADMIN_LOGIN, others=ADMIN_LOGIN, moderator=OK)
+
+
+def _open_url(name: str) -> Callable[[World], str]:
+    return lambda w: reverse(f"promises:{name}", args=[w.open.slug])
+
+
+def _admin_urls() -> list[tuple[str, str]]:
+    return [
+        (
+            f"admin {model._meta.label_lower}",
+            reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"),
+        )
+        for model in admin.site._registry
+    ]
+
+
+ROWS = [
+    Row("create form", "GET", lambda w: reverse("promises:create"), MEMBERS_ONLY),
+    Row(
+        "create",
+        "POST",
+        lambda w: reverse("promises:create"),
+        MEMBERS_ONLY,
+        data=promise_data,
+        to=lambda w: Promise.objects.latest("created_at").get_absolute_url(),
+        done=lambda w, visitor: Promise.objects.filter(city="Lyon").exists(),
+    ),
+    Row("edit form", "GET", _open_url("edit"), INITIATOR_ONLY),
+    Row(
+        "edit",
+        "POST",
+        _open_url("edit"),
+        INITIATOR_ONLY,
+        data=lambda w: {**promise_data(w), "city": "Lille"},
+        to=lambda w: w.open.get_absolute_url(),
+        done=lambda w, visitor: Promise.objects.get(pk=w.open.pk).city == "Lille",
+    ),
+    Row("cancel confirmation", "GET", _open_url("cancel"), INITIATOR_ONLY),
+    Row(
+        "cancel",
+        "POST",
+        _open_url("cancel"),
+        INITIATOR_ONLY,
+        to=lambda w: w.open.get_absolute_url(),
+        done=lambda w, visitor: Promise.objects.get(pk=w.open.pk).state == "cancelled",
+    ),
+    Row(
+        # Anyone may click "Je promets"; those who have already pledged are told so.
+        "pledge",
+        "POST",
+        _open_url("pledge"),
+        _cells(anonymous=SIGNUP, others=OK),
+        to=lambda w: w.open.get_absolute_url(),
+        done=lambda w, visitor: _pledge_status(w, w.open, visitor) == Pledge.Status.ACTIVE,
+    ),
+    Row("withdraw confirmation", "GET", _open_url("withdraw"), PARTICIPANT_ONLY),
+    Row(
+        "withdraw",
+        "POST",
+        _open_url("withdraw"),
+        PARTICIPANT_ONLY,
+        to=lambda w: w.open.get_absolute_url(),
+        done=lambda w, visitor: _pledge_status(w, w.open, visitor) == Pledge.Status.WITHDRAWN,
+    ),
+    Row(
+        "abandon confirmation",
+        "GET",
+        lambda w: reverse("promises:abandon", args=[w.reached.slug]),
+        PARTICIPANT_ONLY,
+    ),
+    Row(
+        "abandon",
+        "POST",
+        lambda w: reverse("promises:abandon", args=[w.reached.slug]),
+        PARTICIPANT_ONLY,
+        data=lambda w: {"reason": "Malade"},
+        to=lambda w: w.reached.get_absolute_url(),
+        done=lambda w, visitor: _pledge_status(w, w.reached, visitor) == Pledge.Status.ABANDONED,
+    ),
+    Row(
+        # A hidden promise is shown only to its initiator and to moderators.
+        "hidden promise",
+        "GET",
+        lambda w: w.hidden.get_absolute_url(),
+        _cells(anonymous=NOT_FOUND, others=NOT_FOUND, initiator=OK, moderator=OK),
+    ),
+    Row("my space", "GET", lambda w: reverse("accounts:my_space"), MEMBERS_ONLY),
+    Row("profile form", "GET", lambda w: reverse("accounts:profile"), MEMBERS_ONLY),
+    Row(
+        "profile",
+        "POST",
+        lambda w: reverse("accounts:profile"),
+        MEMBERS_ONLY,
+        data=lambda w: {"display_name": "Nouveau nom"},
+        to=lambda w: reverse("accounts:profile"),
+        done=lambda w, visitor: (
+            User.objects.get(pk=w.users[visitor].pk).display_name == "Nouveau nom"
+        ),
+    ),
+    Row(
+        "preferences form",
+        "GET",
+        lambda w: reverse("notifications:preferences"),
+        MEMBERS_ONLY,
+    ),
+    Row(
+        "preferences",
+        "POST",
+        lambda w: reverse("notifications:preferences"),
+        MEMBERS_ONLY,
+        data=lambda w: {"topics": [Topic.ACTION]},
+        to=lambda w: reverse("notifications:preferences"),
+        done=lambda w, visitor: EmailPreference.objects.filter(user=w.users[visitor]).exists(),
+    ),
+    Row("email addresses", "GET", lambda w: reverse("account_email"), MEMBERS_ONLY),
+    Row("password change", "GET", lambda w: reverse("account_change_password"), MEMBERS_ONLY),
+    Row("admin index", "GET", lambda w: reverse("admin:index"), MODERATOR_ONLY),
+    Row(
+        "admin user page",
+        "GET",
+        lambda w: reverse("admin:accounts_user_change", args=[w.users["participant"].pk]),
+        MODERATOR_ONLY,
+    ),
+    *(Row(name, "GET", lambda w, url=url: url, MODERATOR_ONLY) for name, url in _admin_urls()),
+]
+
+CELLS = [
+    pytest.param(row, visitor, id=f"{row.name}-{row.method}-{visitor}")
+    for row in ROWS
+    for visitor in VISITORS
+]
+
+
+def client_for(w: World, visitor: str, **kwargs) -> Client:
+    client = Client(**kwargs)
+    if w.users[visitor] is not None:
+        client.force_login(w.users[visitor])
+    return client
+
+
+def _check_redirect(response, to: str) -> None:
+    assert response.status_code == 302, response.status_code
+    assert response["Location"].split("?")[0] == to, response["Location"]
+
+
+@pytest.mark.parametrize(("row", "visitor"), CELLS)
+def test_it_enforces_the_access_matrix(world, row, visitor):
+    client = client_for(world, visitor)
+    url = row.url(world)
+    before = stored()
+
+    response = client.get(url) if row.method == "GET" else client.post(url, row.data(world))
+
+    expected = row.cells[visitor]
+    if expected == OK and row.method == "GET":
+        assert response.status_code == 200, response.status_code
+    elif expected == OK:
+        _check_redirect(response, row.to(world))
+        assert row.done(world, visitor), "the action did not happen"
+    elif expected == LOGIN:
+        _check_redirect(response, reverse("account_login"))
+    elif expected == ADMIN_LOGIN:
+        _check_redirect(response, reverse("admin:login"))
+    elif expected == SIGNUP:
+        _check_redirect(response, reverse("account_signup"))
+    else:
+        assert response.status_code == expected, response.status_code
+
+    if expected in (LOGIN, ADMIN_LOGIN, FORBIDDEN, NOT_FOUND) or row.method == "GET":
+        assert stored() == before, "a refused request (or a GET) changed stored data"
+
+
+def test_every_visitor_has_a_cell_in_every_row():
+    for row in ROWS:
+        assert set(row.cells) == set(VISITORS), row.name
+        if OK in row.cells.values() and row.changes_state:
+            assert row.to is not None, row.name
+
+
+# --- GET never changes anything; POST-only URLs say so --------------------------------------
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_it_refuses_get_on_the_pledge_url(world, visitor):
+    client = client_for(world, visitor)
+    before = stored()
+    response = client.get(reverse("promises:pledge", args=[world.open.slug]))
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert stored() == before
+
+
+def test_it_does_not_log_out_on_get(world):
+    client = client_for(world, "participant")
+    client.get(reverse("account_logout"))
+    assert client.get(reverse("accounts:my_space")).status_code == 200
+
+
+# --- CSRF ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Post:
+    name: str
+    url: Callable[[World], str]
+    who: str
+    data: Callable[[World], dict] = field(default=lambda w: {})
+
+
+CSRF_POSTS = [
+    *(
+        Post(row.name, row.url, next(v for v in VISITORS if row.cells[v] in (OK, SIGNUP)), row.data)
+        for row in ROWS
+        if row.changes_state
+    ),
+    Post(
+        "sign-up",
+        lambda w: reverse("account_signup"),
+        "anonymous",
+        lambda w: {
+            "display_name": "Nora",
+            "email": "nora@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    ),
+    Post(
+        "log-in",
+        lambda w: reverse("account_login"),
+        "anonymous",
+        lambda w: {"login": w.users["participant"].email, "password": PASSWORD},
+    ),
+    Post(
+        "admin log-in",
+        lambda w: reverse("admin:login"),
+        "anonymous",
+        lambda w: {"username": w.users["moderator"].email, "password": PASSWORD},
+    ),
+    Post(
+        "password reset",
+        lambda w: reverse("account_reset_password"),
+        "anonymous",
+        lambda w: {"email": w.users["participant"].email},
+    ),
+    Post("log-out", lambda w: reverse("account_logout"), "participant"),
+    Post(
+        "email change",
+        lambda w: reverse("account_email"),
+        "participant",
+        lambda w: {"email": "nouvelle@example.org", "action_add": ""},
+    ),
+    Post(
+        "password change",
+        lambda w: reverse("account_change_password"),
+        "participant",
+        lambda w: {
+            "oldpassword": PASSWORD,
+            "password1": "Un-autre-2028!",
+            "password2": "Un-autre-2028!",
+        },
+    ),
+    Post(
+        "admin change",
+        lambda w: reverse("admin:accounts_user_change", args=[w.users["outsider"].pk]),
+        "moderator",
+        lambda w: {"email": w.users["outsider"].email, "display_name": "Changé"},
+    ),
+]
+
+
+@pytest.mark.parametrize("post", CSRF_POSTS, ids=lambda post: post.name)
+def test_it_refuses_a_post_without_csrf_token(world, post):
+    client = client_for(world, post.who, enforce_csrf_checks=True)
+    before = stored()
+
+    response = client.post(post.url(world), post.data(world))
+
+    assert response.status_code == 403
+    assert stored() == before
+    if post.who != "anonymous":
+        assert client.get(reverse("accounts:my_space")).status_code == 200  # still logged in
+
+
+def test_it_accepts_the_one_click_unsubscribe_without_csrf_token(world):
+    """The documented exception (RFC 8058): mail clients POST to the link in the email's
+    List-Unsubscribe header, without a session or a CSRF token; the signed token in the URL
+    is the credential."""
+    participant = world.users["participant"]
+    token = unsubscribe_token(user_id=participant.pk, topic=Topic.ACTION)
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(reverse("notifications:unsubscribe", args=[token]))
+
+    assert response.status_code == 200
+    assert getattr(notification_views.unsubscribe, "csrf_exempt", False)
+    preference = EmailPreference.objects.get(user=participant, topic=Topic.ACTION)
+    assert not preference.enabled
+    # Without a valid token, nothing happens.
+    forged = Client(enforce_csrf_checks=True).post(
+        reverse("notifications:unsubscribe", args=[token[:-2] + "xx"])
+    )
+    assert forged.status_code == 404
