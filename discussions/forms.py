@@ -3,7 +3,6 @@ from django import forms
 from .images import MAX_BYTES, process_photo
 from .models import Comment, Post, Report
 
-
 # CharField strips whitespace: a text of spaces is empty, and "required" says so in French.
 
 
