@@ -11,6 +11,11 @@ class Topic(models.TextChoices):
     OUTCOME = "outcome", "Promesses non atteintes ou annulées"
     REPLIES = "replies", "Réponses à mes messages dans les discussions"
     INITIATOR_POSTS = "initiator_posts", "Messages des initiateurs dans les discussions"
+    UPDATES = "updates", "Nouvelles des initiateurs (une par jour au plus)"
+    REMINDERS = "reminders", "Rappel la veille de l'action"
+    RECAPS = "recaps", "Bilans des promesses"
+    RELAUNCHES = "relaunches", "Relances d'une promesse non atteinte"
+    INITIATOR_REMINDERS = "initiator_reminders", "Rappels aux initiateurs (bilan à publier)"
 
     @classmethod
     def default(cls, topic: str) -> bool:
@@ -29,6 +34,11 @@ class Broadcast(models.Model):
         CANCELLED = "cancelled", "Promesse annulée"
         REPLY = "reply", "Réponse à un message"
         INITIATOR_POST = "initiator_post", "Message d'un initiateur"
+        UPDATE = "update", "Nouvelle des initiateurs"
+        ACTION_REMINDER = "action_reminder", "Rappel : l'action, c'est demain"
+        RECAP = "recap", "Bilan publié"
+        RECAP_REMINDER = "recap_reminder", "Rappel aux initiateurs : publier le bilan"
+        RELAUNCH = "relaunch", "Relance d'une promesse non atteinte"
 
     TOPICS = {
         Kind.REACHED: Topic.ACTION,
@@ -37,9 +47,23 @@ class Broadcast(models.Model):
         Kind.CANCELLED: Topic.OUTCOME,
         Kind.REPLY: Topic.REPLIES,
         Kind.INITIATOR_POST: Topic.INITIATOR_POSTS,
+        Kind.UPDATE: Topic.UPDATES,
+        Kind.ACTION_REMINDER: Topic.REMINDERS,
+        Kind.RECAP: Topic.RECAPS,
+        Kind.RECAP_REMINDER: Topic.INITIATOR_REMINDERS,
+        Kind.RELAUNCH: Topic.RELAUNCHES,
     }
-    # Transitions happen once per promise: so do their broadcasts.
-    ONCE_PER_PROMISE = (Kind.REACHED, Kind.FAILED, Kind.CANCELLED)
+    # Events that happen once per promise: so do their broadcasts (a beat task that runs twice,
+    # or two at once, writes one row; the unique constraint below decides).
+    ONCE_PER_PROMISE = (
+        Kind.REACHED,
+        Kind.FAILED,
+        Kind.CANCELLED,
+        Kind.ACTION_REMINDER,
+        Kind.RECAP,
+        Kind.RECAP_REMINDER,
+        Kind.RELAUNCH,
+    )
 
     kind = models.CharField("type", max_length=20, choices=Kind)
     promise = models.ForeignKey(
@@ -61,6 +85,9 @@ class Broadcast(models.Model):
     comment = models.ForeignKey(
         "discussions.Comment", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    update = models.ForeignKey(
+        "promises.Update", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField("créé le", default=timezone.now)
     expanded_at = models.DateTimeField("destinataires calculés le", null=True, blank=True)
 
@@ -71,8 +98,18 @@ class Broadcast(models.Model):
             # A promise is reached, fails or is cancelled once: one broadcast each.
             models.UniqueConstraint(
                 fields=["promise", "kind"],
-                condition=Q(kind__in=["reached", "failed", "cancelled"]),
-                name="broadcast_once_per_promise_transition",
+                condition=Q(
+                    kind__in=[
+                        "reached",
+                        "failed",
+                        "cancelled",
+                        "action_reminder",
+                        "recap",
+                        "recap_reminder",
+                        "relaunch",
+                    ]
+                ),
+                name="broadcast_once_per_promise_event",
             ),
         ]
         indexes = [

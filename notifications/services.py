@@ -11,6 +11,7 @@ import smtplib
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from promises.models import Pledge, Promise
@@ -53,48 +54,74 @@ def enqueue_broadcast(*, broadcast_id: int) -> bool:
 
 # --- Expanding a broadcast into deliveries ----------------------------------------------------
 
-_RECIPIENTS = {
-    # Everyone taking part, initiators included.
-    Broadcast.Kind.REACHED: "AND p.status = 'active'",
-    Broadcast.Kind.FAILED: "AND p.status = 'active'",
-    # Initiators cancelled it themselves: only the participants are told.
-    Broadcast.Kind.CANCELLED: "AND p.status = 'active' AND NOT p.is_initiator",
-    # Initiators' posts reach only the participants who asked for them (off by default).
-    Broadcast.Kind.INITIATOR_POST: """AND p.status = 'active' AND NOT p.is_initiator
-        AND EXISTS (SELECT 1 FROM notifications_emailpreference e WHERE e.user_id = p.user_id
-                    AND e.topic = 'initiator_posts' AND e.enabled)""",
-}
+_EVERYONE_ACTIVE = (
+    Broadcast.Kind.REACHED,
+    Broadcast.Kind.FAILED,
+    Broadcast.Kind.ACTION_REMINDER,
+    Broadcast.Kind.JOINED_LATE,
+    Broadcast.Kind.REPLY,
+)
+_PARTICIPANTS_ACTIVE = (
+    Broadcast.Kind.CANCELLED,  # initiators cancelled it themselves
+    Broadcast.Kind.UPDATE,
+    Broadcast.Kind.INITIATOR_POST,
+)
+
+
+def recipients(broadcast: Broadcast) -> QuerySet:
+    """The one rule of who receives a broadcast, as pledges: used to expand it, and again at
+    send time, so that someone who withdrew, abandoned, turned the topic off or closed their
+    account since then gets nothing."""
+    kind, promise_id = broadcast.kind, broadcast.promise_id
+    pledges = Pledge.objects.filter(user__is_active=True)
+    if kind in _EVERYONE_ACTIVE:
+        pledges = pledges.filter(promise_id=promise_id, status=Pledge.Status.ACTIVE)
+    elif kind in _PARTICIPANTS_ACTIVE:
+        pledges = pledges.filter(
+            promise_id=promise_id, status=Pledge.Status.ACTIVE, is_initiator=False
+        )
+    elif kind == Broadcast.Kind.RECAP:  # abandoners included
+        pledges = pledges.filter(
+            promise_id=promise_id,
+            status__in=[Pledge.Status.ACTIVE, Pledge.Status.ABANDONED],
+            is_initiator=False,
+        )
+    elif kind == Broadcast.Kind.RECAP_REMINDER:
+        pledges = pledges.filter(
+            promise_id=promise_id, status=Pledge.Status.ACTIVE, is_initiator=True
+        )
+    elif kind == Broadcast.Kind.RELAUNCH:  # the former participants, if not back already
+        pledges = pledges.filter(
+            promise__relaunches=promise_id, status=Pledge.Status.ACTIVE, is_initiator=False
+        ).exclude(user__pledges__promise_id=promise_id)
+    else:
+        raise ValueError(f"no recipients rule for {kind!r}")
+    if broadcast.recipient_id is not None:
+        pledges = pledges.filter(user_id=broadcast.recipient_id)
+    topic = broadcast.topic
+    choices = EmailPreference.objects.filter(user_id=OuterRef("user_id"), topic=topic)
+    if Topic.default(topic):
+        return pledges.exclude(Exists(choices.filter(enabled=False)))
+    return pledges.filter(Exists(choices.filter(enabled=True)))
 
 
 def broadcast_expand(*, broadcast: Broadcast) -> int:
-    """One INSERT … SELECT, idempotent thanks to the unique (broadcast, user): nothing is loaded
-    into Python, whatever the number of recipients."""
+    """One INSERT … SELECT of the recipients' query, idempotent thanks to the unique
+    (broadcast, user): nothing is loaded into Python, whatever the number of recipients."""
     if broadcast.expanded_at is not None:
         return 0
+    select, params = recipients(broadcast).values("user_id").query.sql_with_params()
     with transaction.atomic(), connection.cursor() as cursor:
-        if broadcast.recipient_id is not None:
-            cursor.execute(
-                """
-                INSERT INTO notifications_delivery
-                    (broadcast_id, user_id, status, attempts, next_attempt_at, last_error)
-                VALUES (%s, %s, 'pending', 0, %s, '')
-                ON CONFLICT (broadcast_id, user_id) DO NOTHING
-                """,
-                [broadcast.pk, broadcast.recipient_id, timezone.now()],
-            )
-        else:
-            # The WHERE clause comes from the _RECIPIENTS constant, never from input.
-            cursor.execute(
-                f"""
-                INSERT INTO notifications_delivery
-                    (broadcast_id, user_id, status, attempts, next_attempt_at, last_error)
-                SELECT %s, p.user_id, 'pending', 0, %s, ''
-                FROM promises_pledge p
-                WHERE p.promise_id = %s {_RECIPIENTS[broadcast.kind]}
-                ON CONFLICT (broadcast_id, user_id) DO NOTHING
-                """,  # noqa: S608  # nosec B608
-                [broadcast.pk, timezone.now(), broadcast.promise_id],
-            )
+        cursor.execute(
+            f"""
+            INSERT INTO notifications_delivery
+                (broadcast_id, user_id, status, attempts, next_attempt_at, last_error)
+            SELECT %s, r.user_id, 'pending', 0, %s, ''
+            FROM ({select}) r
+            ON CONFLICT (broadcast_id, user_id) DO NOTHING
+            """,  # noqa: S608  # nosec B608 (the ORM's own SQL, with its parameters)
+            [broadcast.pk, timezone.now(), *params],
+        )
         created = cursor.rowcount
         Broadcast.objects.filter(pk=broadcast.pk, expanded_at__isnull=True).update(
             expanded_at=timezone.now()
@@ -172,15 +199,9 @@ def _retry_later(delivery: Delivery, error: Exception) -> None:
 
 
 def _recipients_still_concerned(broadcast: Broadcast, deliveries: list[Delivery]) -> set[int]:
-    """Whether to send is decided now, not when the broadcast was created: someone who
-    withdrew, abandoned, unsubscribed or closed their account since then gets nothing."""
-    user_ids = [d.user_id for d in deliveries if d.user_id and d.user.is_active]
-    active = set(
-        Pledge.objects.filter(
-            promise_id=broadcast.promise_id, user_id__in=user_ids, status=Pledge.Status.ACTIVE
-        ).values_list("user_id", flat=True)
-    )
-    return active & EmailPreference.objects.wanting(user_ids, broadcast.topic)
+    """Whether to send is decided now, by the same rule as the expansion."""
+    user_ids = [d.user_id for d in deliveries if d.user_id]
+    return set(recipients(broadcast).filter(user_id__in=user_ids).values_list("user_id", flat=True))
 
 
 def deliveries_send(*, broadcast: Broadcast, delivery_ids: list[int]) -> dict[str, int]:

@@ -64,7 +64,16 @@ class Promise(models.Model):
         "objectif", help_text="Nombre de personnes, en plus des initiateurs."
     )
     deadline = models.DateTimeField("date limite pour atteindre l'objectif")
-    action_date = models.DateField("date de l'action", null=True, blank=True)
+    # The action: one day (action_date alone), or a period (action_date to action_end_date),
+    # described if it recurs ("tous les mardis").
+    action_date = models.DateField("date de l'action (début)", null=True, blank=True)
+    action_end_date = models.DateField("fin de l'action", null=True, blank=True)
+    action_schedule = models.CharField(
+        "rythme de l'action",
+        max_length=100,
+        blank=True,
+        help_text="Pour une action qui se répète, par exemple « tous les mardis ».",
+    )
     description = models.TextField("description")
     themes = models.ManyToManyField(Theme, related_name="promises", verbose_name="thèmes")
     city = models.CharField("ville", max_length=100)
@@ -81,6 +90,17 @@ class Promise(models.Model):
     reached_at = models.DateTimeField("objectif atteint le", null=True, blank=True)
     failed_at = models.DateTimeField("échouée le", null=True, blank=True)
     cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
+    finished_at = models.DateTimeField("terminée le", null=True, blank=True)
+    # Set when the initiators were reminded to publish their recap (sent once).
+    recap_reminded_at = models.DateTimeField("rappel du bilan envoyé le", null=True, blank=True)
+    relaunched_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="relaunches",
+        verbose_name="relance de",
+    )
 
     # Active, confirmed pledges of people other than the initiators. Kept in step with the
     # pledges by the services, in the same transaction, with F() expressions.
@@ -202,6 +222,8 @@ class Pledge(models.Model):
     withdrawn_at = models.DateTimeField("retirée le", null=True, blank=True)
     abandoned_at = models.DateTimeField("abandonnée le", null=True, blank=True)
     abandon_reason = models.TextField("raison de l'abandon", blank=True, max_length=1000)
+    # "J'ai tenu ma promesse", said once by the participant.
+    kept_at = models.DateTimeField("promesse tenue le", null=True, blank=True)
 
     objects = PledgeQuerySet.as_manager()
 
@@ -236,3 +258,102 @@ class Pledge(models.Model):
         """Joined "en cours de route": counted only after the objective was reached."""
         reached_at = self.promise.reached_at
         return bool(reached_at and self.activated_at and self.activated_at > reached_at)
+
+
+class Recap(models.Model):
+    """The bilan: the initiators' text; the figures beside it are computed (promises.figures).
+    Publishing it finishes the promise."""
+
+    promise = models.OneToOneField(Promise, on_delete=models.CASCADE, related_name="recap")
+    text = models.TextField("bilan", max_length=20_000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="écrit par",
+    )
+    created_at = models.DateTimeField("écrit le", default=timezone.now)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+    published_at = models.DateTimeField("publié le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "bilan"
+        verbose_name_plural = "bilans"
+
+    def __str__(self) -> str:
+        return f"Bilan — {self.promise}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class Update(models.Model):
+    """Nouvelles: news from the initiators to every participant."""
+
+    promise = models.ForeignKey(Promise, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="auteur"
+    )
+    text = models.TextField("nouvelle", max_length=5000)
+    photo = models.ImageField("photo", upload_to="nouvelles/%Y/%m/", blank=True)
+    thumbnail = models.ImageField("vignette", upload_to="nouvelles/%Y/%m/", blank=True)
+    created_at = models.DateTimeField("publiée le", default=timezone.now)
+    # At most one update per promise and day is emailed; the others are only on the page.
+    emailed = models.BooleanField("envoyée par e-mail", default=False)
+
+    class Meta:
+        verbose_name = "nouvelle"
+        verbose_name_plural = "nouvelles"
+        indexes = [
+            # The news of a promise page, newest first; the once-a-day email check.
+            models.Index(fields=["promise", "-created_at"], name="update_promise_created"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Invitation(models.Model):
+    """An initiator invites someone by email to co-lead the promise."""
+
+    promise = models.ForeignKey(Promise, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField("adresse e-mail")
+    # The secret of the link in the email; never shown elsewhere.
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="invité par",
+    )
+    created_at = models.DateTimeField("envoyée le", default=timezone.now)
+    accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="acceptée par",
+    )
+
+    class Meta:
+        verbose_name = "invitation à co-initier"
+        verbose_name_plural = "invitations à co-initier"
+        constraints = [
+            # One pending invitation per address and promise.
+            models.UniqueConstraint(
+                fields=["promise", "email"],
+                condition=Q(accepted_at__isnull=True),
+                name="invitation_pending_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.promise_id}"
+
+    def save(self, *args, **kwargs):
+        if not self.token:
+            self.token = secrets.token_urlsafe(32)
+        super().save(*args, **kwargs)
