@@ -72,7 +72,7 @@ java:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive accounts promises notifications onpromet
+	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive accounts promises discussions notifications onpromet
 
 format: install
 	$(BIN)/ruff format .

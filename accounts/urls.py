@@ -5,6 +5,6 @@ from . import views
 app_name = "accounts"
 
 urlpatterns = [
-    path("", views.my_space, name="my_space"),
+    path("", views.dashboard, name="dashboard"),
     path("profil/", views.profile, name="profile"),
 ]

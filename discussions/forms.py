@@ -1,7 +1,29 @@
 from django import forms
 
-from .images import MAX_BYTES, process_photo
+from .images import process_photo
 from .models import Comment, Post, Report
+
+
+class PhotoField(forms.FileField):
+    """An optional photo, checked and re-encoded (discussions.images): it cleans to a
+    ProcessedPhoto, or None. Used by every form that takes a photo."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Une photo (facultative)")
+        kwargs.setdefault(
+            "help_text",
+            "JPEG, PNG ou WebP, 10 Mo au plus. Les informations cachées de la photo "
+            "(position GPS, appareil) sont effacées.",
+        )
+        kwargs.setdefault(
+            "widget", forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        )
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        return process_photo(upload) if upload else None
+
 
 # CharField strips whitespace: a text of spaces is empty, and "required" says so in French.
 
@@ -13,21 +35,7 @@ class PostForm(forms.Form):
         max_length=Post.TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    photo = forms.FileField(
-        label="Une photo (facultative)",
-        required=False,
-        help_text="JPEG, PNG ou WebP, 10 Mo au plus. Les informations cachées de la photo "
-        "(position GPS, appareil) sont effacées.",
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-    )
-
-    def clean_photo(self):
-        upload = self.cleaned_data["photo"]
-        if not upload:
-            return None
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError("La photo est trop lourde : 10 Mo au maximum.")
-        return process_photo(upload)
+    photo = PhotoField()
 
     def clean(self):
         data = super().clean()

@@ -1,11 +1,14 @@
 """Every email of OnPromet is built here, one function per email, from a template triple
 templates/email/<name>.subject.txt, <name>.txt and <name>.html (which extends email/base.html)."""
 
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
 
 from .models import Broadcast
 
@@ -26,18 +29,24 @@ def read_unsubscribe_token(token: str) -> tuple[int, str]:
     return int(data["u"]), str(data["t"])
 
 
-def build(
-    name: str,
-    context: dict,
+def render(name: str, context: dict, *, unsubscribe_url: str | None = None) -> tuple[str, str, str]:
+    """The subject, text and HTML of the template triple `name`."""
+    context = {**context, "site_url": settings.SITE_URL, "unsubscribe_url": unsubscribe_url}
+    subject = " ".join(render_to_string(f"email/{name}.subject.txt", context).split())
+    text = render_to_string(f"email/{name}.txt", context)
+    html = render_to_string(f"email/{name}.html", context)
+    return subject, text, html
+
+
+def assemble(
+    subject: str,
+    text: str,
+    html: str,
     *,
     to: str,
     unsubscribe_url: str | None = None,
     connection=None,
 ) -> EmailMultiAlternatives:
-    context = {**context, "site_url": settings.SITE_URL, "unsubscribe_url": unsubscribe_url}
-    subject = " ".join(render_to_string(f"email/{name}.subject.txt", context).split())
-    text = render_to_string(f"email/{name}.txt", context)
-    html = render_to_string(f"email/{name}.html", context)
     headers = {}
     if unsubscribe_url:
         # One-click unsubscribe (RFC 8058): mail clients POST to the URL without a login.
@@ -50,6 +59,18 @@ def build(
     return message
 
 
+def build(
+    name: str,
+    context: dict,
+    *,
+    to: str,
+    unsubscribe_url: str | None = None,
+    connection=None,
+) -> EmailMultiAlternatives:
+    parts = render(name, context, unsubscribe_url=unsubscribe_url)
+    return assemble(*parts, to=to, unsubscribe_url=unsubscribe_url, connection=connection)
+
+
 _TEMPLATES = {
     Broadcast.Kind.REACHED: "reached",
     Broadcast.Kind.JOINED_LATE: "joined_late",
@@ -57,32 +78,117 @@ _TEMPLATES = {
     Broadcast.Kind.CANCELLED: "cancelled",
     Broadcast.Kind.REPLY: "reply",
     Broadcast.Kind.INITIATOR_POST: "initiator_post",
+    # The action: news (context: update), the reminder the day before (agenda_url), the
+    # relaunch of a failed promise (promise.relaunched_from).
+    Broadcast.Kind.UPDATE: "update",
+    Broadcast.Kind.ACTION_REMINDER: "action_reminder",
+    Broadcast.Kind.RELAUNCH: "relaunch",
+    # The bilan (context: recap, figures, recap_url), and the reminder to publish it.
+    Broadcast.Kind.RECAP: "recap",
+    Broadcast.Kind.RECAP_REMINDER: "recap_reminder",
 }
+
+
+class BroadcastEmails:
+    """The emails of one broadcast. Its templates are rendered once (per variant: failed and
+    failed_initiator); the emails of its recipients differ only by the name and the
+    unsubscribe link, filled in afterwards — a large broadcast renders its templates once, not
+    once per person. Broadcast templates therefore use nothing of `user` but
+    `user.display_name`."""
+
+    # Private-use characters: they never occur in real text, and no filter escapes them.
+    NAME, UNSUBSCRIBE = "\ue000name\ue000", "\ue000unsubscribe\ue000"
+
+    def __init__(self, broadcast: Broadcast):
+        self.broadcast = broadcast
+        self._rendered: dict[str, tuple[str, str, str]] = {}
+
+    def _template(self, is_initiator: bool) -> str:
+        if self.broadcast.kind == Broadcast.Kind.FAILED and is_initiator:
+            return "failed_initiator"
+        return _TEMPLATES[self.broadcast.kind]
+
+    def _context(self, is_initiator: bool) -> dict:
+        broadcast, promise = self.broadcast, self.broadcast.promise
+        return {
+            "user": SimpleNamespace(display_name=self.NAME),
+            "promise": promise,
+            "post": broadcast.post,
+            "comment": broadcast.comment,
+            "update": broadcast.update,
+            "is_initiator": is_initiator,
+            "promise_url": absolute(promise.get_absolute_url()),
+            "relaunch_url": absolute(reverse("promises:relaunch", args=[promise.slug])),
+            "agenda_url": absolute(reverse("promises:agenda", args=[promise.slug])),
+            **_recap_context(broadcast),
+        }
+
+    def message(self, *, user, is_initiator: bool, connection=None) -> EmailMultiAlternatives:
+        name = self._template(is_initiator)
+        if name not in self._rendered:
+            self._rendered[name] = render(
+                name, self._context(is_initiator), unsubscribe_url=self.UNSUBSCRIBE
+            )
+        subject, text, html = self._rendered[name]
+        token = unsubscribe_token(user_id=user.pk, topic=self.broadcast.topic)
+        url = absolute(reverse("notifications:unsubscribe", args=[token]))
+
+        def fill(part: str, display_name: str) -> str:
+            return part.replace(self.NAME, display_name).replace(self.UNSUBSCRIBE, url)
+
+        return assemble(
+            fill(subject, user.display_name),
+            fill(text, user.display_name),
+            fill(html, escape(user.display_name)),
+            to=user.email,
+            unsubscribe_url=url,
+            connection=connection,
+        )
+
+
+def _recap_context(broadcast: Broadcast) -> dict:
+    """The bilan and its figures, for the recap emails (computed once per broadcast batch)."""
+    if broadcast.kind not in (Broadcast.Kind.RECAP, Broadcast.Kind.RECAP_REMINDER):
+        return {}
+    from promises.figures import promise_figures
+    from promises.models import Recap
+
+    promise = broadcast.promise
+    recap_url = absolute(reverse("promises:recap", args=[promise.slug]))
+    recap_edit_url = absolute(reverse("promises:recap_edit", args=[promise.slug]))
+    return {
+        "recap": Recap.objects.filter(promise=promise).first(),
+        "figures": promise_figures(promise),
+        "recap_url": recap_url,
+        "recap_edit_url": recap_edit_url,
+        # The email's button (email/base.html) leads to the bilan, or to its form.
+        "promise_url": recap_url if broadcast.kind == Broadcast.Kind.RECAP else recap_edit_url,
+    }
 
 
 def broadcast_message(
     *, broadcast: Broadcast, user, is_initiator: bool, connection=None
 ) -> EmailMultiAlternatives:
     """The email of one broadcast for one recipient."""
-    promise = broadcast.promise
-    name = _TEMPLATES[broadcast.kind]
-    if broadcast.kind == Broadcast.Kind.FAILED and is_initiator:
-        name = "failed_initiator"
-    token = unsubscribe_token(user_id=user.pk, topic=broadcast.topic)
+    return BroadcastEmails(broadcast).message(
+        user=user, is_initiator=is_initiator, connection=connection
+    )
+
+
+def invitation_message(*, invitation) -> EmailMultiAlternatives:
+    """To an email address, not an account: an initiator invites someone to co-lead."""
+    promise = invitation.promise
     return build(
-        name,
+        "invitation",
         {
-            "user": user,
+            "invitation": invitation,
             "promise": promise,
-            "post": broadcast.post,
-            "comment": broadcast.comment,
-            "is_initiator": is_initiator,
-            "promise_url": absolute(promise.get_absolute_url()),
-            "relaunch_url": absolute(reverse("promises:create")),
+            "inviter": invitation.invited_by,
+            "invitation_url": absolute(
+                reverse("promises:invitation", args=[promise.slug, invitation.token])
+            ),
         },
-        to=user.email,
-        unsubscribe_url=absolute(reverse("notifications:unsubscribe", args=[token])),
-        connection=connection,
+        to=invitation.email,
     )
 
 

@@ -26,13 +26,18 @@ logger = logging.getLogger(__name__)
 
 
 def broadcast_create(
-    *, promise: Promise, kind: str, recipient=None, post=None, comment=None
+    *, promise: Promise, kind: str, recipient=None, post=None, comment=None, update=None
 ) -> Broadcast:
     if kind in Broadcast.ONCE_PER_PROMISE:
         broadcast, _ = Broadcast.objects.get_or_create(promise=promise, kind=kind)
     else:
         broadcast = Broadcast.objects.create(
-            promise=promise, kind=kind, recipient=recipient, post=post, comment=comment
+            promise=promise,
+            kind=kind,
+            recipient=recipient,
+            post=post,
+            comment=comment,
+            update=update,
         )
     broadcast_id = broadcast.pk
     transaction.on_commit(lambda: enqueue_broadcast(broadcast_id=broadcast_id))
@@ -219,6 +224,7 @@ def deliveries_send(*, broadcast: Broadcast, delivery_ids: list[int]) -> dict[st
         ).values_list("user_id", flat=True)
     )
     counts = {"sent": 0, "skipped": 0, "retry": 0, "failed": 0}
+    renderer = emails.BroadcastEmails(broadcast)
     smtp = get_connection()
     cursor = connection.cursor()
     # Each "sent" mark is committed at once (a dead worker loses none), without waiting for the
@@ -231,11 +237,8 @@ def deliveries_send(*, broadcast: Broadcast, delivery_ids: list[int]) -> dict[st
                 _mark(delivery.pk, status=Delivery.Status.SKIPPED)
                 counts["skipped"] += 1
                 continue
-            message = emails.broadcast_message(
-                broadcast=broadcast,
-                user=delivery.user,
-                is_initiator=delivery.user_id in initiators,
-                connection=smtp,
+            message = renderer.message(
+                user=delivery.user, is_initiator=delivery.user_id in initiators, connection=smtp
             )
             try:
                 # Opened here, not by send(): Django's backend closes after each message a

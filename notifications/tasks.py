@@ -51,11 +51,21 @@ def send_email(payload: dict) -> None:
 @shared_task(ignore_result=True)
 def sweep() -> dict[str, int]:
     """Periodic (Celery beat): fail promises past their deadline, reach promises whose count
-    met the objective without the transition, and re-enqueue broadcasts with work left (lost
-    task messages, a dead worker's lease run out, Redis down at the time, retries now due)."""
+    met the objective without the transition, remind participants the day before the action,
+    remind initiators whose bilan is still unpublished two weeks after the action, and
+    re-enqueue broadcasts with work left (lost task messages, a dead worker's lease run out,
+    Redis down at the time, retries now due)."""
     failed = promise_services.promises_fail_expired()
     reached = promise_services.promises_reach_overdue()
+    reminded = promise_services.action_reminders_send()
+    recap_reminded = promise_services.recap_reminders_send()
     pending = services.broadcasts_needing_work()
     for broadcast_id in pending:
         services.enqueue_broadcast(broadcast_id=broadcast_id)
-    return {"failed": failed, "reached": reached, "enqueued": len(pending)}
+    return {
+        "failed": failed,
+        "reached": reached,
+        "reminded": reminded,
+        "recap_reminded": recap_reminded,
+        "enqueued": len(pending),
+    }

@@ -193,6 +193,8 @@ RATE_LIMITS = {
     # Posts and replies of the discussions, counted together; reports of content.
     "post": (envint("RATE_LIMIT_POSTS_PER_MINUTE", 6), 60),
     "report": (envint("RATE_LIMIT_REPORTS_PER_MINUTE", 5), 60),
+    # Co-initiator invitations send an email to any address: a few per hour and member.
+    "invite": (envint("RATE_LIMIT_INVITATIONS_PER_HOUR", 10), 3600),
 }
 
 # The admin log-in (django-axes): 5 failures for one address from one IP lock that pair out

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from django.views.static import serve
 
 from promises import views as promise_views
@@ -12,7 +13,13 @@ urlpatterns = [
     path("", promise_views.home, name="home"),
     path("promesses/", include("promises.urls")),
     path("", include("discussions.urls")),
-    path("mon-espace/", include("accounts.urls")),
+    path("moi/", include("accounts.urls")),
+    # The former address of "Mon espace", in links and bookmarks: moved for good.
+    path("mon-espace/", RedirectView.as_view(pattern_name="accounts:dashboard", permanent=True)),
+    path(
+        "mon-espace/profil/",
+        RedirectView.as_view(pattern_name="accounts:profile", permanent=True),
+    ),
     path("notifications/", include("notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

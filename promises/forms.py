@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
+from discussions.forms import PhotoField
 from onpromet.honeypot import HONEYPOT_NAME, HoneypotField
 
 from . import text
@@ -42,11 +43,23 @@ class PromiseForm(forms.ModelForm):
 
     class Meta:
         model = Promise
-        fields = ["action", "objective", "deadline", "action_date", "description", "themes", "city"]
+        fields = [
+            "action",
+            "objective",
+            "deadline",
+            "action_date",
+            "action_end_date",
+            "action_schedule",
+            "description",
+            "themes",
+            "city",
+        ]
         labels = {
             "action": "Je promets de…",
             "objective": "… si combien de personnes le promettent aussi ?",
-            "action_date": "Date de l'action (facultative)",
+            "action_date": "Date de l'action, ou de son début (facultative)",
+            "action_end_date": "Fin de l'action (facultative, pour une action sur une période)",
+            "action_schedule": "Rythme (facultatif)",
             "description": "Description",
             "city": "Ville",
         }
@@ -64,6 +77,7 @@ class PromiseForm(forms.ModelForm):
                 attrs={"min": 1, "max": Promise.OBJECTIVE_MAX, "data-sentence-objective": ""}
             ),
             "action_date": DateInput(),
+            "action_end_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 6}),
         }
         error_messages = {
@@ -118,6 +132,9 @@ class PromiseForm(forms.ModelForm):
             raise forms.ValidationError("La date de l'action ne peut pas être dans le passé.")
         return day
 
+    def clean_action_schedule(self) -> str:
+        return " ".join(self.cleaned_data["action_schedule"].split())
+
     def clean_description(self) -> str:
         description = self.cleaned_data["description"].strip()
         if not description:
@@ -133,6 +150,13 @@ class PromiseForm(forms.ModelForm):
     def clean(self) -> dict:
         cleaned_data = super().clean()
         cleaned_data.pop(HONEYPOT_NAME, None)
+        start, end = cleaned_data.get("action_date"), cleaned_data.get("action_end_date")
+        if end and not start and "action_date" not in self.errors:
+            self.add_error("action_date", "Indiquez aussi la date de début de l'action.")
+        elif end and start and end < start:
+            self.add_error("action_end_date", "La fin de l'action ne peut pas précéder son début.")
+        if cleaned_data.get("action_schedule") and not start and "action_date" not in self.errors:
+            self.add_error("action_date", "Indiquez la date de début de l'action.")
         return cleaned_data
 
 
@@ -196,3 +220,64 @@ class SearchForm(forms.Form):
             ("echeance", "Échéance la plus proche"),
         ],
     )
+
+
+# --- The action: co-initiators, news, kept promises ------------------------------------------
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label="Adresse e-mail de la personne à inviter",
+        max_length=254,
+        help_text="Elle recevra un lien pour devenir initiatrice ou initiateur avec vous.",
+        error_messages={
+            "required": "Indiquez l'adresse e-mail de la personne à inviter.",
+            "invalid": "Cette adresse e-mail n'est pas valide.",
+        },
+    )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+class UpdateForm(forms.Form):
+    text = forms.CharField(
+        label="Votre nouvelle",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Écrivez votre nouvelle."},
+    )
+    photo = PhotoField()
+
+
+class KeepForm(forms.Form):
+    comment = forms.CharField(
+        label="Un mot sur ce que vous avez fait (facultatif)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Avec une photo, il sera publié dans la discussion de la promesse.",
+    )
+    photo = PhotoField()
+
+
+class RecapForm(forms.Form):
+    """The bilan's text; the figures beside it are computed by the platform."""
+
+    TEXT_MAX_LENGTH = 20_000
+
+    text = forms.CharField(
+        label="Votre bilan",
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="Ce qui a été fait, ce que vous retenez, un merci aux participants… Les "
+        "chiffres (participants, photos, abandons) et la courbe des promesses sont ajoutés "
+        "automatiquement. Les liens sont rendus cliquables.",
+        error_messages={"required": "Écrivez le bilan."},
+    )
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError("Écrivez le bilan.")
+        return text

@@ -1,3 +1,4 @@
+import datetime
 import secrets
 
 from django.conf import settings
@@ -156,6 +157,23 @@ class Promise(models.Model):
     @property
     def condition(self) -> str:
         return text.condition(self.objective)
+
+    @property
+    def action_when(self) -> str:
+        """'le samedi 8 juillet 2027' or 'du 7 janvier au 30 juin 2027, tous les mardis'."""
+        return text.action_period(self.action_date, self.action_end_date, self.action_schedule)
+
+    @property
+    def action_last_day(self) -> datetime.date | None:
+        return self.action_end_date or self.action_date
+
+    @property
+    def action_started(self) -> bool:
+        """The action has begun (today in Europe/Paris is on or after its first day); with no
+        date, it begins when the objective is reached."""
+        if self.state not in (self.State.REACHED, self.State.FINISHED):
+            return False
+        return self.action_date is None or timezone.localdate() >= self.action_date
 
     # --- State -----------------------------------------------------------------------------
 

@@ -1,10 +1,11 @@
 """Who may do what on a promise, decided in one place and used by views and templates."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.shortcuts import get_object_or_404
 
-from .models import Pledge, Promise
+from .models import Pledge, Promise, Recap
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,90 @@ class PromiseAccess:
     @property
     def is_moderator(self) -> bool:
         return bool(self.user.is_authenticated and self.user.is_staff)
+
+    # --- The action: co-initiators, news, kept promises, relaunch ------------------------
+
+    @property
+    def is_live(self) -> bool:
+        """Open or reached, and not hidden: co-initiators may join, news may be posted."""
+        return (
+            self.promise.state in (Promise.State.OPEN, Promise.State.REACHED)
+            and not self.promise.is_hidden
+        )
+
+    @property
+    def can_manage_initiators(self) -> bool:
+        """See the initiators page (initiators, pending invitations)."""
+        return self.is_initiator
+
+    @property
+    def can_invite(self) -> bool:
+        return self.is_initiator and self.is_live
+
+    @cached_property
+    def can_leave(self) -> bool:
+        """An initiator may leave the lead, unless they are the last one."""
+        if not self.is_initiator:
+            return False
+        others = Pledge.objects.filter(
+            promise=self.promise, is_initiator=True, status=Pledge.Status.ACTIVE
+        ).exclude(pk=self.pledge.pk)
+        return others.exists()
+
+    @property
+    def can_post_update(self) -> bool:
+        return self.is_initiator and self.is_live
+
+    @property
+    def has_kept(self) -> bool:
+        return bool(self.pledge and self.pledge.is_active and self.pledge.kept_at)
+
+    @property
+    def can_keep(self) -> bool:
+        """J'ai tenu ma promesse: an active participant (initiators too), once, from the
+        action's first day (from the objective reached when the action has no date)."""
+        return (
+            bool(self.pledge and self.pledge.is_active and not self.pledge.kept_at)
+            and self.promise.action_started
+            and not self.promise.is_hidden
+        )
+
+    @property
+    def can_relaunch(self) -> bool:
+        return self.is_initiator and self.promise.state == Promise.State.FAILED
+
+    # --- The bilan (recap) ------------------------------------------------------------------
+
+    @cached_property
+    def recap(self) -> Recap | None:
+        """The bilan, published or draft. Only a reached or finished promise can have one: no
+        query for the others (the promise page of an open promise stays as fast)."""
+        if self.promise.state not in (Promise.State.REACHED, Promise.State.FINISHED):
+            return None
+        return Recap.objects.filter(promise=self.promise).first()
+
+    @property
+    def can_write_recap(self) -> bool:
+        """Write, then correct, the bilan: initiators, once the objective is reached."""
+        return self.is_initiator and self.promise.state in (
+            Promise.State.REACHED,
+            Promise.State.FINISHED,
+        )
+
+    @property
+    def can_publish_recap(self) -> bool:
+        return (
+            self.is_initiator
+            and self.promise.is_reached
+            and self.recap is not None
+            and not self.recap.is_published
+        )
+
+    @property
+    def can_see_recap(self) -> bool:
+        """Everyone who sees the promise, once the bilan is published; before, its initiators
+        only (a draft, or the page that invites them to write it)."""
+        return bool(self.recap and self.recap.is_published) or self.can_write_recap
 
 
 def get_promise(request, slug: str) -> Promise:

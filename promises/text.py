@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from django.utils.formats import date_format
+
 # Words starting with an "h aspiré" take no elision ("de haïr", not "d'haïr").
 _H_ASPIRE_PREFIXES = (
     "hach", "haï", "hair", "hal", "ham", "hand", "hant", "happ", "harass", "harc", "hard",
@@ -54,3 +56,40 @@ def condition(objective: int) -> str:
 
 def sentence(action: str, objective: int) -> str:
     return f"Je promets {elide_de(action)}, {condition(objective)}."
+
+
+def _day(day, with_weekday: bool = False, with_month: bool = True, with_year: bool = True) -> str:
+    """samedi 8 juillet 2027; "1er" for the first of the month, as French writes it."""
+    number = "1er" if day.day == 1 else str(day.day)
+    parts = [date_format(day, "l")] if with_weekday else []
+    parts.append(number)
+    if with_month:
+        parts.append(date_format(day, "F"))
+    if with_year:
+        parts.append(str(day.year))
+    return " ".join(parts)
+
+
+def action_period(start, end=None, schedule: str = "") -> str:
+    """When the action happens, in French: 'le samedi 8 juillet 2027', 'du 7 janvier au
+    30 juin 2027, tous les mardis', 'à partir du 7 janvier 2027, tous les mardis'."""
+    if start is None:
+        return ""
+    schedule = " ".join(schedule.split())
+    if end is None and schedule:
+        when = f"à partir du {_day(start)}"
+    elif end is None or end <= start:
+        when = f"le {_day(start, with_weekday=True)}"
+    else:
+        same_year = start.year == end.year
+        same_month = same_year and start.month == end.month
+        first = _day(start, with_month=not same_month, with_year=not same_year)
+        when = f"du {first} au {_day(end)}"
+    return f"{when}, {schedule}" if schedule else when
+
+
+def kept_count(number: int) -> str:
+    """'1 personne a tenu sa promesse' / '12 personnes ont tenu leur promesse'."""
+    if number == 1:
+        return "1 personne a tenu sa promesse"
+    return f"{format_count(number)} personnes ont tenu leur promesse"

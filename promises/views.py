@@ -1,5 +1,10 @@
+import datetime
+
+import icalendar
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, FloatField, Q
@@ -7,15 +12,26 @@ from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from onpromet import honeypot
 from onpromet.ratelimit import rate_limit
 
-from . import services
-from .forms import AbandonForm, PromiseEditForm, PromiseForm, SearchForm
-from .models import Pledge, Promise
+from . import forms, services
+from .figures import promise_figures
+from .forms import (
+    AbandonForm,
+    InvitationForm,
+    KeepForm,
+    PromiseEditForm,
+    PromiseForm,
+    RecapForm,
+    SearchForm,
+    UpdateForm,
+)
+from .models import Invitation, Pledge, Promise
 from .permissions import PromiseAccess
 
 PROMISES_PER_PAGE = 12
@@ -221,3 +237,356 @@ def pledge_abandon(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request, "promises/confirm_abandon.html", {"promise": access.promise, "form": form}
     )
+
+
+# --- The bilan (recap) ------------------------------------------------------------------------
+
+
+def _recap_access(request: HttpRequest, slug: str) -> PromiseAccess:
+    """The bilan exists for everyone once published; before, only for its initiators (a
+    draft, or the invitation to write it): anyone else gets a 404, as if there were none."""
+    access = _get_access(request, slug)
+    if not access.can_see_recap:
+        raise Http404("Pas de bilan publié pour cette promesse.")
+    return access
+
+
+def recap(request: HttpRequest, slug: str) -> HttpResponse:
+    access = _recap_access(request, slug)
+    figures = promise_figures(access.promise)
+    return render(
+        request,
+        "promises/recap.html",
+        {"promise": access.promise, "access": access, "recap": access.recap, "figures": figures},
+    )
+
+
+@login_required
+def recap_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    access = _get_access(request, slug)
+    if not access.is_initiator:
+        raise PermissionDenied
+    promise = access.promise
+    if not access.can_write_recap:
+        messages.error(request, "Le bilan s'écrit une fois l'objectif atteint.")
+        return redirect(promise)
+    initial = {"text": access.recap.text} if access.recap else None
+    form = RecapForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recap_save(promise=promise, author=request.user, **form.cleaned_data)
+        except services.RecapError as error:
+            messages.error(request, str(error))
+            return redirect(promise)
+        if access.recap and access.recap.is_published:
+            messages.success(request, "Le bilan est corrigé.")
+        else:
+            messages.success(
+                request, "Le bilan est enregistré. Relisez-le, puis publiez-le quand il est prêt."
+            )
+        return redirect("promises:recap", slug=promise.slug)
+    return render(
+        request, "promises/recap_form.html", {"promise": promise, "form": form, "access": access}
+    )
+
+
+@login_required
+def recap_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    access = _get_access(request, slug)
+    if not access.is_initiator:
+        raise PermissionDenied
+    promise = access.promise
+    if request.method == "POST":
+        try:
+            services.recap_publish(promise=promise)
+        except services.RecapError as error:
+            messages.error(request, str(error))
+            return redirect(_recap_or_promise(access), slug=slug)
+        messages.success(
+            request,
+            "Le bilan est publié : la promesse est terminée, et chaque participant le reçoit "
+            "par e-mail.",
+        )
+        return redirect("promises:recap", slug=promise.slug)
+    if not access.can_publish_recap:
+        messages.error(request, _publish_refusal(access))
+        return redirect(_recap_or_promise(access), slug=slug)
+    return render(
+        request, "promises/confirm_recap_publish.html", {"promise": promise, "access": access}
+    )
+
+
+def _recap_or_promise(access: PromiseAccess) -> str:
+    """Where a refused publication leads back: the bilan, if this visitor may see it."""
+    return "promises:recap" if access.can_see_recap else "promises:detail"
+
+
+def _publish_refusal(access: PromiseAccess) -> str:
+    if access.recap and access.recap.is_published:
+        return "Le bilan est déjà publié."
+    if access.can_write_recap:
+        return "Écrivez d'abord le bilan, puis publiez-le."
+    return "Le bilan se publie une fois l'objectif atteint."
+
+
+# --- The action: co-initiators, news, agenda, kept promises, relaunch -------------------------
+
+UPDATES_PER_PAGE = 20
+
+
+@login_required
+@rate_limit("invite")
+def initiators(request: HttpRequest, slug: str) -> HttpResponse:
+    """The initiators and pending invitations; the invitation form."""
+    access = _get_access(request, slug)
+    if not access.can_manage_initiators:
+        raise PermissionDenied
+    promise = access.promise
+    form = InvitationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not access.can_invite:
+            raise PermissionDenied
+        if form.is_valid():
+            email = form.cleaned_data["email"]
+            try:
+                services.invitation_create(promise=promise, invited_by=request.user, email=email)
+            except services.PledgeError as error:
+                form.add_error("email", str(error))
+            else:
+                messages.success(request, f"Invitation envoyée à {email}.")
+                return redirect("promises:initiators", slug=promise.slug)
+    pledges = promise.pledges.filter(is_initiator=True, status=Pledge.Status.ACTIVE)
+    return render(
+        request,
+        "promises/initiators.html",
+        {
+            "promise": promise,
+            "access": access,
+            "form": form,
+            "initiators": pledges.select_related("user").order_by("activated_at"),
+            "invitations": promise.invitations.filter(accepted_at__isnull=True)
+            .select_related("invited_by")
+            .order_by("-created_at"),
+        },
+    )
+
+
+@login_required
+def initiator_leave(request: HttpRequest, slug: str) -> HttpResponse:
+    access = _get_access(request, slug)
+    if not access.is_initiator:
+        raise PermissionDenied
+    promise = access.promise
+    if request.method == "POST":
+        try:
+            services.initiator_leave(promise=promise, user=request.user)
+        except services.PledgeError as error:
+            messages.error(request, str(error))
+            return redirect("promises:initiators", slug=promise.slug)
+        messages.success(request, "Vous ne menez plus cette promesse.")
+        return redirect(promise)
+    return render(request, "promises/confirm_leave.html", {"promise": promise, "access": access})
+
+
+def _invitation_problem(access: PromiseAccess, invitation: Invitation) -> str:
+    """Why this invitation cannot be accepted by this user, or ""."""
+    if invitation.accepted_at is not None:
+        if invitation.accepted_by_id == access.user.pk:
+            return "Vous avez déjà accepté cette invitation."
+        return "Cette invitation a déjà été acceptée."
+    if not access.is_live:
+        return "Cette promesse est close : l'invitation n'est plus valable."
+    if access.is_initiator:
+        return "Vous êtes déjà initiateur ou initiatrice de cette promesse."
+    return ""
+
+
+def invitation_accept(request: HttpRequest, slug: str, invitation: str) -> HttpResponse:
+    """The link of the invitation email. The link is the credential: any logged-in member who
+    holds it may accept it, once; the page says to which address it was sent."""
+    promise = _get_promise(request, slug)
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("invited_by"), promise=promise, token=invitation
+    )
+    if not request.user.is_authenticated:
+        messages.info(request, "Connectez-vous, ou créez votre compte, pour accepter l'invitation.")
+        return redirect_to_login(request.get_full_path())
+    access = PromiseAccess.of(promise, request.user)
+    problem = _invitation_problem(access, invitation)
+    if request.method == "POST":
+        if problem:
+            messages.error(request, problem)
+            return redirect(promise)
+        try:
+            services.invitation_accept(invitation=invitation, user=request.user)
+        except services.PledgeError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Bienvenue ! Vous menez maintenant cette promesse.")
+        return redirect(promise)
+    return render(
+        request,
+        "promises/invitation.html",
+        {
+            "promise": promise,
+            "invitation": invitation,
+            "problem": problem,
+            "other_address": invitation.email.lower() != request.user.email.lower(),
+        },
+    )
+
+
+@rate_limit("post")
+def updates(request: HttpRequest, slug: str) -> HttpResponse:
+    """Nouvelles: every update of the promise; the form for its initiators."""
+    access = _get_access(request, slug)
+    promise = access.promise
+    form = UpdateForm() if access.can_post_update else None
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not access.can_post_update:
+            raise PermissionDenied
+        form = UpdateForm(request.POST, request.FILES)
+        if form.is_valid():
+            update = services.update_create(
+                promise=promise,
+                author=request.user,
+                text=form.cleaned_data["text"],
+                photo=form.cleaned_data["photo"],
+            )
+            if update.emailed:
+                messages.success(
+                    request, "Votre nouvelle est publiée et envoyée par e-mail aux participants."
+                )
+            else:
+                messages.success(
+                    request,
+                    "Votre nouvelle est publiée sur la page. Elle n'est pas envoyée par e-mail : "
+                    "une nouvelle l'a déjà été aujourd'hui.",
+                )
+            return redirect("promises:updates", slug=promise.slug)
+    page = Paginator(
+        promise.updates.select_related("author").order_by("-created_at", "-pk"), UPDATES_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "promises/updates.html",
+        {
+            "promise": promise,
+            "access": access,
+            "form": form,
+            "page": page,
+            "emailed_today": form is not None and services.update_emailed_today(promise=promise),
+        },
+    )
+
+
+def agenda(request: HttpRequest, slug: str) -> HttpResponse:
+    """Ajouter à mon agenda: an iCalendar file (RFC 5545) of the action, all day long, for
+    anyone who can see the promise (a late joiner too)."""
+    promise = _get_promise(request, slug)
+    if promise.action_date is None:
+        raise Http404
+    url = f"{settings.SITE_URL}{promise.get_absolute_url()}"
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//OnPromet//Promesses collectives//FR")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = icalendar.Event()
+    # Stable across downloads: a calendar that imports the file again updates the event.
+    event.add("uid", f"promesse-{promise.pk}@{settings.SITE_URL.split('://')[-1]}")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", promise.action_date)
+    # All-day events end on the next day (DTEND is exclusive).
+    event.add("dtend", promise.action_last_day + datetime.timedelta(days=1))
+    event.add("summary", promise.sentence)
+    event.add("location", promise.city)
+    event.add("url", url)
+    event.add(
+        "description",
+        f"{promise.action_when[:1].upper()}{promise.action_when[1:]}.\n\n"
+        f"{promise.description}\n\n{url}",
+    )
+    calendar.add_component(event)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="promesse.ics"'
+    return response
+
+
+@login_required
+@rate_limit("post")
+def pledge_keep(request: HttpRequest, slug: str) -> HttpResponse:
+    """J'ai tenu ma promesse."""
+    access = _get_access(request, slug)
+    promise = access.promise
+    if access.has_kept:
+        messages.info(request, "Vous avez déjà dit avoir tenu votre promesse. Merci encore !")
+        return redirect(promise)
+    if not access.can_keep:
+        raise PermissionDenied
+    form = KeepForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pledge_keep(
+                promise=promise,
+                user=request.user,
+                comment=form.cleaned_data["comment"],
+                photo=form.cleaned_data["photo"],
+            )
+        except services.AlreadyKeptError as error:
+            messages.info(request, str(error))
+        except services.PledgeError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Bravo, et merci ! Votre promesse tenue est comptée.")
+        return redirect(promise)
+    return render(request, "promises/keep.html", {"promise": promise, "form": form})
+
+
+def _relaunch_initial(promise: Promise) -> dict:
+    """The failed promise's terms, with dates still to come."""
+    today = timezone.localdate()
+    span = promise.deadline - promise.created_at
+    days = min(max(span.days, 7), forms.DEADLINE_MAX_DAYS)
+    deadline = today + datetime.timedelta(days=days)
+    upcoming = promise.action_date and promise.action_date > deadline
+    return {
+        "action": promise.action,
+        "objective": promise.objective,
+        "deadline": deadline,
+        "action_date": promise.action_date if upcoming else None,
+        "action_end_date": promise.action_end_date if upcoming else None,
+        "action_schedule": promise.action_schedule,
+        "description": promise.description,
+        "themes": list(promise.themes.all()),
+        "city": promise.city,
+    }
+
+
+@login_required
+def promise_relaunch(request: HttpRequest, slug: str) -> HttpResponse:
+    """Relancer: the create form, pre-filled from the failed promise."""
+    access = _get_access(request, slug)
+    if not access.can_relaunch:
+        raise PermissionDenied
+    failed = access.promise
+    form = PromiseForm(
+        request.POST if request.method == "POST" else None, initial=_relaunch_initial(failed)
+    )
+    del form.fields[honeypot.HONEYPOT_NAME]  # only initiators come here: no bots to catch
+    if request.method == "POST" and form.is_valid():
+        try:
+            relaunch = services.promise_relaunch(
+                promise=failed, created_by=request.user, data=form.cleaned_data
+            )
+        except services.PledgeError as error:
+            messages.error(request, str(error))
+            return redirect(failed)
+        messages.success(
+            request,
+            "Votre promesse est relancée. Les anciens participants sont invités par e-mail à "
+            "promettre à nouveau.",
+        )
+        return redirect(relaunch)
+    return render(request, "promises/form.html", {"form": form, "relaunch_of": failed})

@@ -30,10 +30,10 @@ def test_it_accepts_the_email_address_in_another_case(client, participant):
 
 def test_it_follows_next_after_logging_in(client, participant):
     response = client.post(
-        "/accounts/login/?next=/mon-espace/",
-        {"login": participant.email, "password": PASSWORD, "next": "/mon-espace/"},
+        "/accounts/login/?next=/moi/",
+        {"login": participant.email, "password": PASSWORD, "next": "/moi/"},
     )
-    assert response["Location"] == "/mon-espace/"
+    assert response["Location"] == "/moi/"
 
 
 def test_it_refuses_a_wrong_password_in_french(client, participant):

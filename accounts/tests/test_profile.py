@@ -1,6 +1,6 @@
-"""/mon-espace/profil/: one's display name and the choice to appear as "Anonyme"."""
+"""/moi/profil/: one's display name and the choice to appear as "Anonyme"."""
 
-URL = "/mon-espace/profil/"
+URL = "/moi/profil/"
 
 
 def test_it_requires_login(client, db):

@@ -97,7 +97,7 @@ def test_it_does_not_log_in_before_the_address_is_confirmed(client, db):
     assert response.status_code == 302
     assert response["Location"] == "/accounts/confirm-email/"
     assert "_auth_user_id" not in client.session
-    assert client.get("/mon-espace/").status_code == 302
+    assert client.get("/moi/").status_code == 302
 
 
 def test_it_shows_a_button_on_the_confirmation_link_and_confirms_on_post(client, db, mailoutbox):

@@ -83,7 +83,8 @@ def test_it_releases_participants_and_gives_initiators_the_figures(
     assert "libéré" in _body(by_recipient[participant.email], "plain")
     to_initiator = _body(by_recipient[initiator.email], "plain")
     assert "1 personne a promis sur un objectif de 3 (33 %)" in to_initiator
-    assert "/promesses/nouvelle/" in to_initiator
+    # "Relancer": the create form, pre-filled from the failed promise.
+    assert f"/promesses/{pledged.slug}/relancer/" in to_initiator
 
 
 def test_it_tells_participants_when_initiators_cancel(smtp, pledged, initiator, participant):
@@ -109,3 +110,30 @@ def test_it_reuses_one_smtp_connection_per_batch(smtp, initiator, settings):
     send_broadcast(Broadcast.objects.get(kind=Broadcast.Kind.REACHED).pk)
     assert len(smtp.messages) == 25
     assert smtp.connections == 3  # 25 emails in batches of 10
+
+
+def test_it_gives_each_recipient_their_own_name_and_unsubscribe_link(smtp, promise):
+    from notifications.emails import read_unsubscribe_token
+
+    people = reach(promise)
+    people[0].display_name = "Zoé <b>& Co</b>"
+    people[0].save()
+    send_broadcast(Broadcast.objects.get(kind=Broadcast.Kind.REACHED).pk)
+
+    by_recipient = {str(m["To"]): m for m in smtp.messages}
+    tokens = set()
+    for user in people:
+        message = by_recipient[user.email]
+        text, html = _body(message, "plain"), _body(message, "html")
+        link = message["List-Unsubscribe"].strip()[1:-1]
+        token = link.rstrip("/").rsplit("/", 1)[1]
+        assert read_unsubscribe_token(token)[0] == user.pk
+        assert link in text and link in html
+        tokens.add(token)
+        if user == people[0]:
+            assert "Bonjour Zoé <b>& Co</b>," in text
+            assert "Bonjour Zoé &lt;b&gt;&amp; Co&lt;/b&gt;," in html
+        else:
+            assert f"Bonjour {user.display_name}," in text
+        assert "\ue000" not in text + html
+    assert len(tokens) == len(people)

@@ -27,6 +27,9 @@ def site(initiator, participant, moderator):
     open_promise = PromiseFactory(created_by=initiator, objective=5, themes=[theme])
     services.pledge_create(promise=open_promise, user=participant)
     services.pledge_create(promise=open_promise, user=UserFactory(verified=False))
+    invitation = services.invitation_create(
+        promise=open_promise, invited_by=initiator, email="elsa@example.org"
+    )
 
     reached = PromiseFactory(
         created_by=initiator, objective=2, action="planter des arbres au parc", themes=[theme]
@@ -64,6 +67,35 @@ def site(initiator, participant, moderator):
     discussion_services.content_set_hidden(content=masked, hidden=True)
     discussion_services.report_create(reporter=moderator, content=post, reason="spam")
 
+    # The action: a kept promise, a period with its agenda, news, a co-initiator invitation.
+    services.pledge_keep(promise=reached, user=participant, comment="Fait")
+    Promise.objects.filter(pk=reached.pk).update(
+        action_date=datetime.date(2027, 7, 10),
+        action_end_date=datetime.date(2027, 9, 10),
+        action_schedule="tous les samedis",
+    )
+    services.update_create(promise=open_promise, author=initiator, text="Gants fournis.")
+    services.update_create(
+        promise=reached,
+        author=initiator,
+        text="Une photo du parc.",
+        photo=process_photo(image_upload(size=(320, 240))),
+    )
+    Promise.objects.filter(pk=open_promise.pk).update(action_date=datetime.date(2027, 7, 8))
+
+    # The bilan: a promise finished by its published recap (with someone who abandoned on the
+    # way); the reached promise has a draft.
+    finished = PromiseFactory(
+        created_by=initiator, objective=1, action="repeindre le préau de l'école", themes=[theme]
+    )
+    services.pledge_create(promise=finished, user=participant)
+    abandoner = UserFactory()
+    services.pledge_create(promise=finished, user=abandoner)
+    services.pledge_abandon(promise=finished, user=abandoner, reason="Déménagement")
+    services.recap_save(promise=finished, author=initiator, text="Le préau est neuf.\nMerci !")
+    services.recap_publish(promise=finished)
+    services.recap_save(promise=reached, author=initiator, text="Brouillon du bilan")
+
     assert {p.state for p in Promise.objects.all()} >= {
         Promise.State.OPEN,
         Promise.State.REACHED,
@@ -75,6 +107,7 @@ def site(initiator, participant, moderator):
         "pk": str(post.pk),
         "kind": "message",
         "token": unsubscribe_token(user_id=participant.pk, topic=Topic.ACTION),
+        "invitation": invitation.token,
     }
 
 

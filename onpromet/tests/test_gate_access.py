@@ -22,7 +22,7 @@ from notifications import views as notification_views
 from notifications.emails import unsubscribe_token
 from notifications.models import EmailPreference, Topic
 from promises import services
-from promises.models import Pledge, Promise
+from promises.models import Invitation, Pledge, Promise, Recap, Update
 from promises.tests.factories import PromiseFactory, ThemeFactory
 
 VISITORS = ("anonymous", "outsider", "participant", "initiator", "moderator")
@@ -72,7 +72,10 @@ def world(initiator, participant, outsider, moderator) -> World:
     for promise in (open_promise, reached):
         promise.refresh_from_db()
     assert reached.is_reached
-    return World(users, open_promise, reached, hidden, theme.pk)
+    w = World(users, open_promise, reached, hidden, theme.pk)
+    failed_promise(w)  # made now: a row's URL must not change stored data
+    finished_promise(w)
+    return w
 
 
 def promise_data(w: World) -> dict:
@@ -81,6 +84,8 @@ def promise_data(w: World) -> dict:
         "objective": "4",
         "deadline": (timezone.localdate() + datetime.timedelta(days=20)).isoformat(),
         "action_date": "",
+        "action_end_date": "",
+        "action_schedule": "",
         "description": "Pelles fournies.",
         "themes": [w.theme_pk],
         "city": "Lyon",
@@ -117,6 +122,7 @@ MEMBERS_ONLY = _cells(anonymous=LOGIN, others=OK)
 INITIATOR_ONLY = _cells(anonymous=LOGIN, others=FORBIDDEN, initiator=OK)
 PARTICIPANT_ONLY = _cells(anonymous=LOGIN, others=FORBIDDEN, participant=OK)
 MODERATOR_ONLY = _cells(anonymous=ADMIN_LOGIN, others=ADMIN_LOGIN, moderator=OK)
+MEMBERS_AND_ANONYMOUS = _cells(anonymous=OK, others=OK)
 
 
 def _open_url(name: str) -> Callable[[World], str]:
@@ -132,6 +138,196 @@ def _admin_urls() -> list[tuple[str, str]]:
         for model in admin.site._registry
     ]
 
+
+# --- The action: co-initiators, news, agenda, kept promises, relaunch ----------------------
+
+
+def failed_promise(w: World) -> Promise:
+    """The initiator's failed promise, with the participant in it (made once per database
+    state: the hostile-input gate rolls back after each example)."""
+    failed = Promise.objects.filter(action="composter au jardin").first()
+    if failed is None:
+        failed = PromiseFactory(created_by=w.users["initiator"], action="composter au jardin")
+        services.pledge_create(promise=failed, user=w.users["participant"])
+        Promise.objects.filter(pk=failed.pk).update(state=Promise.State.FAILED)
+    return failed
+
+
+def invitation_url(w: World) -> str:
+    invitation = Invitation.objects.filter(promise=w.open).first() or Invitation.objects.create(
+        promise=w.open, email="elsa@example.org", invited_by=w.users["initiator"]
+    )
+    return reverse("promises:invitation", args=[w.open.slug, invitation.token])
+
+
+def _with_action_date(w: World) -> str:
+    Promise.objects.filter(pk=w.open.pk).update(action_date=datetime.date(2027, 7, 10))
+    return reverse("promises:agenda", args=[w.open.slug])
+
+
+def _is_initiator(w: World, promise: Promise, visitor: str) -> bool:
+    return Pledge.objects.filter(
+        promise=promise, user=w.users[visitor], is_initiator=True, status=Pledge.Status.ACTIVE
+    ).exists()
+
+
+def _reached_url(name: str) -> Callable[[World], str]:
+    return lambda w: reverse(f"promises:{name}", args=[w.reached.slug])
+
+
+KEEPERS = _cells(anonymous=LOGIN, others=FORBIDDEN, participant=OK, initiator=OK)
+
+ACTION_ROWS = [
+    Row("initiators page", "GET", _open_url("initiators"), INITIATOR_ONLY),
+    Row(
+        "invite a co-initiator",
+        "POST",
+        _open_url("initiators"),
+        INITIATOR_ONLY,
+        data=lambda w: {"email": "elsa@example.org"},
+        to=_open_url("initiators"),
+        done=lambda w, visitor: Invitation.objects.filter(email="elsa@example.org").exists(),
+    ),
+    Row("leave confirmation", "GET", _open_url("leave"), INITIATOR_ONLY),
+    Row(
+        # The only initiator: refused, and told so on the initiators page.
+        "leave",
+        "POST",
+        _open_url("leave"),
+        INITIATOR_ONLY,
+        to=_open_url("initiators"),
+        done=lambda w, visitor: _is_initiator(w, w.open, visitor),
+    ),
+    Row("invitation", "GET", invitation_url, MEMBERS_ONLY),
+    Row(
+        # The link is the credential: any member who holds it may accept it (an initiator is
+        # told they already lead).
+        "accept an invitation",
+        "POST",
+        invitation_url,
+        MEMBERS_ONLY,
+        to=lambda w: w.open.get_absolute_url(),
+        done=lambda w, visitor: _is_initiator(w, w.open, visitor),
+    ),
+    Row("news", "GET", _open_url("updates"), _cells(anonymous=OK, others=OK)),
+    Row(
+        "post news",
+        "POST",
+        _open_url("updates"),
+        INITIATOR_ONLY,
+        data=lambda w: {"text": "Rendez-vous à 9 h."},
+        to=_open_url("updates"),
+        done=lambda w, visitor: Update.objects.filter(promise=w.open).exists(),
+    ),
+    Row("agenda", "GET", _with_action_date, _cells(anonymous=OK, others=OK)),
+    Row("keep form", "GET", _reached_url("keep"), KEEPERS),
+    Row(
+        "keep",
+        "POST",
+        _reached_url("keep"),
+        KEEPERS,
+        data=lambda w: {"comment": "Fait !"},
+        to=lambda w: w.reached.get_absolute_url(),
+        done=lambda w, visitor: (
+            Pledge.objects.get(promise=w.reached, user=w.users[visitor]).kept_at is not None
+        ),
+    ),
+    Row(
+        "relaunch form",
+        "GET",
+        lambda w: reverse("promises:relaunch", args=[failed_promise(w).slug]),
+        INITIATOR_ONLY,
+    ),
+    Row(
+        "relaunch",
+        "POST",
+        lambda w: reverse("promises:relaunch", args=[failed_promise(w).slug]),
+        INITIATOR_ONLY,
+        data=promise_data,
+        to=lambda w: Promise.objects.latest("created_at").get_absolute_url(),
+        done=lambda w, visitor: Promise.objects.filter(relaunched_from__isnull=False).exists(),
+    ),
+    Row(
+        "news of a hidden promise",
+        "GET",
+        lambda w: reverse("promises:updates", args=[w.hidden.slug]),
+        _cells(anonymous=NOT_FOUND, others=NOT_FOUND, initiator=OK, moderator=OK),
+    ),
+]
+
+# --- The bilan (recap) -----------------------------------------------------------------------
+
+
+def _recap_draft(w: World) -> Promise:
+    """The reached promise, with a draft of its bilan (a Recap row: not in stored())."""
+    Recap.objects.get_or_create(
+        promise=w.reached, defaults={"text": "Brouillon", "author": w.users["initiator"]}
+    )
+    return w.reached
+
+
+def finished_promise(w: World) -> Promise:
+    """The initiator's promise finished by its published bilan, the participant in it."""
+    finished = Promise.objects.filter(state=Promise.State.FINISHED).first()
+    if finished is None:
+        finished = PromiseFactory(created_by=w.users["initiator"], objective=1)
+        services.pledge_create(promise=finished, user=w.users["participant"])
+        services.recap_save(promise=finished, author=w.users["initiator"], text="Fini !")
+        services.recap_publish(promise=finished)
+    return finished
+
+
+def _recap_url(name: str, promise: Callable[[World], Promise]) -> Callable[[World], str]:
+    return lambda w: reverse(f"promises:{name}", args=[promise(w).slug])
+
+
+RECAP_ROWS = [
+    Row(
+        # Before publication, the bilan exists for its initiators only.
+        "recap draft",
+        "GET",
+        _recap_url("recap", _recap_draft),
+        _cells(anonymous=NOT_FOUND, others=NOT_FOUND, initiator=OK),
+    ),
+    Row("published recap", "GET", _recap_url("recap", finished_promise), MEMBERS_AND_ANONYMOUS),
+    Row("recap form", "GET", _recap_url("recap_edit", _recap_draft), INITIATOR_ONLY),
+    Row(
+        "recap write",
+        "POST",
+        _recap_url("recap_edit", lambda w: w.reached),
+        INITIATOR_ONLY,
+        data=lambda w: {"text": "Nous l'avons fait."},
+        to=lambda w: reverse("promises:recap", args=[w.reached.slug]),
+        done=lambda w, visitor: Recap.objects.filter(
+            promise=w.reached, text="Nous l'avons fait."
+        ).exists(),
+    ),
+    Row(
+        "recap correction",
+        "POST",
+        _recap_url("recap_edit", finished_promise),
+        INITIATOR_ONLY,
+        data=lambda w: {"text": "Corrigé"},
+        to=lambda w: reverse("promises:recap", args=[finished_promise(w).slug]),
+        done=lambda w, visitor: Recap.objects.filter(text="Corrigé").exists(),
+    ),
+    Row(
+        "recap publish confirmation",
+        "GET",
+        _recap_url("recap_publish", _recap_draft),
+        INITIATOR_ONLY,
+    ),
+    Row(
+        "recap publish",
+        "POST",
+        _recap_url("recap_publish", _recap_draft),
+        INITIATOR_ONLY,
+        to=lambda w: reverse("promises:recap", args=[w.reached.slug]),
+        done=lambda w, visitor: (
+            Promise.objects.get(pk=w.reached.pk).state == Promise.State.FINISHED
+        ),
+    ),
+]
 
 ROWS = [
     Row("create form", "GET", lambda w: reverse("promises:create"), MEMBERS_ONLY),
@@ -203,7 +399,9 @@ ROWS = [
         lambda w: w.hidden.get_absolute_url(),
         _cells(anonymous=NOT_FOUND, others=NOT_FOUND, initiator=OK, moderator=OK),
     ),
-    Row("my space", "GET", lambda w: reverse("accounts:my_space"), MEMBERS_ONLY),
+    *ACTION_ROWS,
+    *RECAP_ROWS,
+    Row("my space", "GET", lambda w: reverse("accounts:dashboard"), MEMBERS_ONLY),
     Row("profile form", "GET", lambda w: reverse("accounts:profile"), MEMBERS_ONLY),
     Row(
         "profile",
@@ -312,7 +510,7 @@ def test_it_refuses_get_on_the_pledge_url(world, visitor):
 def test_it_does_not_log_out_on_get(world):
     client = client_for(world, "participant")
     client.get(reverse("account_logout"))
-    assert client.get(reverse("accounts:my_space")).status_code == 200
+    assert client.get(reverse("accounts:dashboard")).status_code == 200
 
 
 # --- CSRF ---------------------------------------------------------------------------------
@@ -397,7 +595,7 @@ def test_it_refuses_a_post_without_csrf_token(world, post):
     assert response.status_code == 403
     assert stored() == before
     if post.who != "anonymous":
-        assert client.get(reverse("accounts:my_space")).status_code == 200  # still logged in
+        assert client.get(reverse("accounts:dashboard")).status_code == 200  # still logged in
 
 
 def test_it_accepts_the_one_click_unsubscribe_without_csrf_token(world):

@@ -29,6 +29,8 @@ from notifications.models import Topic
 from onpromet.tests.test_gate_access import (
     World,
     client_for,
+    failed_promise,
+    finished_promise,
     promise_data,
     stored,
     world,  # noqa: F401 (a fixture)
@@ -131,6 +133,48 @@ FORMS = [
         "POST",
         lambda w: reverse("promises:edit", args=[w.open.slug]),
         promise_data,
+        "initiator",
+    ),
+    Form(
+        "invite a co-initiator",
+        "POST",
+        lambda w: reverse("promises:initiators", args=[w.open.slug]),
+        lambda w: {"email": "elsa@example.org"},
+        "initiator",
+    ),
+    Form(
+        "post news",
+        "POST",
+        lambda w: reverse("promises:updates", args=[w.open.slug]),
+        lambda w: {"text": "Rendez-vous à 9 h au poste de secours."},
+        "initiator",
+    ),
+    Form(
+        "keep",
+        "POST",
+        lambda w: reverse("promises:keep", args=[w.reached.slug]),
+        lambda w: {"comment": "Trois sacs ramassés."},
+        "participant",
+    ),
+    Form(
+        "relaunch",
+        "POST",
+        lambda w: reverse("promises:relaunch", args=[failed_promise(w).slug]),
+        promise_data,
+        "initiator",
+    ),
+    Form(
+        "write the recap",
+        "POST",
+        lambda w: reverse("promises:recap_edit", args=[w.reached.slug]),
+        lambda w: {"text": "Nous l'avons fait : 210 kg ramassés."},
+        "initiator",
+    ),
+    Form(
+        "correct a published recap",
+        "POST",
+        lambda w: reverse("promises:recap_edit", args=[finished_promise(w).slug]),
+        lambda w: {"text": "Corrigé : 212 kg."},
         "initiator",
     ),
     Form(

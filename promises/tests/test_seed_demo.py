@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.models import User
+from notifications.models import Broadcast
 from promises.management.commands.seed_demo import ACCOUNTS, MODERATOR_EMAIL, PASSWORD
 from promises.models import Pledge, Promise, Theme
 
@@ -42,6 +43,7 @@ def test_it_creates_promises_in_every_state():
         Promise.State.REACHED,
         Promise.State.FAILED,
         Promise.State.CANCELLED,
+        Promise.State.FINISHED,
     }
     biscarosse = Promise.objects.get(city="Biscarosse")
     assert biscarosse.state == Promise.State.REACHED
@@ -116,3 +118,22 @@ def test_it_refuses_to_run_without_debug(settings):
         seed_demo()
 
     assert not User.objects.exists()
+
+
+def test_it_finishes_a_promise_with_a_published_recap():
+    seed_demo()
+
+    finished = Promise.objects.get(state=Promise.State.FINISHED)
+    recap = finished.recap
+    assert recap.is_published and recap.published_at == finished.finished_at
+    assert recap.author == finished.created_by
+    assert finished.created_by.email == "elsa@onpromet.localhost"
+    now = timezone.now()
+    assert finished.reached_at < finished.finished_at < now
+    action_evening = finished.pledges.exclude(kept_at=None).values_list("kept_at", flat=True)
+    assert len(action_evening) == 17
+    assert all(finished.reached_at < kept < finished.finished_at for kept in action_evening)
+    assert finished.pledges.filter(activated_at__gt=finished.finished_at).count() == 0
+    assert finished.pledges.filter(status=Pledge.Status.ABANDONED).count() == 2
+    # Its past emails are not sent now.
+    assert not Broadcast.objects.filter(promise=finished).exists()

@@ -28,7 +28,7 @@ from django.utils.translation import override
 from accounts.models import User
 from notifications.models import Broadcast
 from promises import services
-from promises.models import Pledge, Promise, Theme
+from promises.models import Pledge, Promise, Recap, Theme
 from promises.text import elide_de
 
 # The documented demo password; the command refuses to run when DEBUG is off.
@@ -85,6 +85,11 @@ class Story:
     reached_ago: datetime.timedelta | None = None
     cancelled_ago: datetime.timedelta | None = None
     with_paula: bool = False
+    # reached only: the initiator publishes this bilan (the promise is then finished), after
+    # `kept` participants said they kept their promise.
+    recap: str = ""
+    kept: int = 0
+    finished_ago: datetime.timedelta | None = None
 
 
 def _french_day(day: datetime.date) -> str:
@@ -130,9 +135,48 @@ def _stories(now: datetime.datetime) -> list[Story]:
     compost = _next_weekday(today + days(40), SAT)
     first_aid = _next_weekday(today + days(21), SAT)
     hedge_deadline = today - days(4)
+    cleanup = _next_weekday(today - days(36), SUN)
     soup = _next_weekday(today - days(12), SUN)
 
     return [
+        Story(
+            action=(
+                f"ramasser les mégots autour du Vieux-Port de Marseille le {_french_day(cleanup)}"
+            ),
+            objective=20,
+            city="Marseille",
+            themes=["Environnement", "Déchets"],
+            description=(
+                "Un mégot jeté par terre finit presque toujours dans la mer, et pollue à lui "
+                "seul des centaines de litres d'eau.\n\n"
+                "Rendez-vous à 10 h devant l'ombrière du Vieux-Port. Bouteilles de collecte et "
+                "gants fournis ; les mégots partent ensuite au recyclage.\n\n"
+                "Pourquoi les mégots : https://www.surfrider.eu/"
+            ),
+            initiator="Elsa",
+            created_ago=days(70, hours=2),
+            deadline=_evening(cleanup - days(5)),
+            action_date=cleanup,
+            state=Promise.State.REACHED,
+            counted=20,
+            pending=1,
+            late=6,
+            abandons=[
+                "Mon fils est tombé malade la veille, je suis restée à la maison.",
+                "Train annulé depuis Aix, impossible de venir à temps. La prochaine fois !",
+            ],
+            reached_ago=days(50, hours=5),
+            recap=(
+                "Quelle matinée ! Nous étions une vingtaine sous le soleil d'automne, de "
+                "l'ombrière jusqu'au fort Saint-Jean.\n\n"
+                "Résultat : 14 bouteilles de 1,5 litre remplies de mégots, soit environ "
+                "11 000 mégots qui n'iront pas dans la mer. Ils sont partis au recyclage.\n\n"
+                "Merci à toutes et à tous, et bienvenue aux six personnes qui nous ont "
+                "rejoints en cours de route. On remet ça au printemps ?"
+            ),
+            kept=17,
+            finished_ago=days(12, hours=3),
+        ),
         Story(
             action=f"aller nettoyer la plage de Biscarosse le {_french_day(beach)}",
             objective=50,
@@ -414,9 +458,11 @@ class Seeder:
         }
         self.create_people()
         stories = _stories(self.now)
-        for story in stories:
-            self.play(story, themes)
+        played = [(story, self.play(story, themes)) for story in stories]
         self.apply_pledge_times()
+        for story, promise in played:
+            if story.recap:
+                self.publish_recap(story, promise)
         # The demo's stories happened weeks ago: their emails belong to the past and are not
         # sent now. (The tasks enqueued on commit find no broadcast and do nothing.)
         Broadcast.objects.filter(promise__created_by__in=self.by_name.values()).delete()
@@ -476,7 +522,7 @@ class Seeder:
 
     # --- Promises -----------------------------------------------------------------------------
 
-    def play(self, story: Story, themes: dict[str, Theme]) -> None:
+    def play(self, story: Story, themes: dict[str, Theme]) -> Promise:
         """Run one story through the services, in the order of its intended timestamps."""
         created_at = self.daytime(
             self.now - story.created_ago, self.now - datetime.timedelta(hours=1)
@@ -486,7 +532,7 @@ class Seeder:
         elif story.state == Promise.State.CANCELLED:
             end = min(self.now - story.cancelled_ago, story.deadline - datetime.timedelta(hours=2))
         else:
-            end = self.now - datetime.timedelta(minutes=10)
+            end = self.now - (story.finished_ago or datetime.timedelta(minutes=10))
         initiator = self.by_name[story.initiator]
         promise = services.promise_create(
             created_by=initiator,
@@ -551,12 +597,35 @@ class Seeder:
             services.promise_cancel(promise=promise)
             times["cancelled_at"] = end
         Promise.objects.filter(pk=promise.pk).update(deadline=story.deadline, **times)
+        promise.refresh_from_db()
         if story.state == Promise.State.FAILED:
             # What the beat's sweep does a few minutes after the deadline.
             services.promises_fail_expired()
             Promise.objects.filter(pk=promise.pk).update(
                 failed_at=end + datetime.timedelta(minutes=3)
             )
+        return promise
+
+    def publish_recap(self, story: Story, promise: Promise) -> None:
+        """The end of the story: some say they kept their promise on the evening of the action,
+        then the initiator writes and publishes the bilan (the promise becomes finished).
+        Through the services, then dated like the rest."""
+        evening = _evening(story.action_date)
+        active = list(
+            promise.pledges.filter(is_initiator=False, status=Pledge.Status.ACTIVE)
+            .select_related("user")
+            .order_by("pk")
+        )
+        for pledge in self.rng.sample(active, min(story.kept, len(active))):
+            services.pledge_keep(promise=promise, user=pledge.user)
+        Pledge.objects.filter(promise=promise, kept_at__isnull=False).update(kept_at=evening)
+        services.recap_save(promise=promise, author=promise.created_by, text=story.recap)
+        services.recap_publish(promise=promise)
+        finished_at = self.now - story.finished_ago
+        Promise.objects.filter(pk=promise.pk).update(finished_at=finished_at)
+        Recap.objects.filter(promise=promise).update(
+            created_at=finished_at - datetime.timedelta(hours=2), published_at=finished_at
+        )
 
     def spread(
         self, start: datetime.datetime, end: datetime.datetime, count: int

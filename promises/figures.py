@@ -1,0 +1,192 @@
+"""The figures of a promise's bilan, computed by the platform (never typed by the initiators).
+
+Who is counted: the *participants* are the people other than the initiators whose pledge
+counted at some point and was not withdrawn, i.e. active or abandoned pledges. Withdrawn
+pledges (before the objective was reached) and pledges still waiting for an email confirmation
+are not participants. Every share is a share of the participants, so "au moment de l'objectif"
+and "en cours de route" add up to 100 %.
+
+Everything is computed with aggregates (COUNT … FILTER (WHERE …)) grouped by promise: the
+number of queries does not depend on the number of participants, nor, for the dashboard, on
+the number of promises.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from discussions.models import Post
+
+from .models import Pledge, Promise
+
+
+@dataclass(frozen=True)
+class Figures:
+    promise: Promise
+    initiators: int
+    participants: int  # active or abandoned pledges of non-initiators: the base of every share
+    at_reached: int | None  # counted when the objective was reached (None: not reached)
+    joined_late: int  # counted after the objective was reached ("en cours de route")
+    posted_photo: int  # posted at least one photo in the discussion (visible posts)
+    kept: int  # said "J'ai tenu ma promesse"
+    abandoned: int
+    # Counted pledges at the end of each day (Europe/Paris), from the day the promise was
+    # created to today or the day it closed: the line of the chart.
+    series: list[tuple[datetime.date, int]] = field(default_factory=list)
+
+    def share(self, count: int | None) -> int | None:
+        """A share of the participants, in whole percents."""
+        if count is None or not self.participants:
+            return None
+        return round(100 * count / self.participants)
+
+    @property
+    def at_reached_share(self) -> int | None:
+        return self.share(self.at_reached)
+
+    @property
+    def joined_late_share(self) -> int | None:
+        return self.share(self.joined_late)
+
+    @property
+    def posted_photo_share(self) -> int | None:
+        return self.share(self.posted_photo)
+
+    @property
+    def kept_share(self) -> int | None:
+        return self.share(self.kept)
+
+    @property
+    def abandoned_share(self) -> int | None:
+        return self.share(self.abandoned)
+
+    @property
+    def counted(self) -> int:
+        """Counted today: the last point of the series (equals promise.pledge_count)."""
+        return self.series[-1][1] if self.series else 0
+
+
+def _series_end(promise: Promise, today: datetime.date) -> datetime.date:
+    """The last day of the line: the day the promise closed, else today."""
+    closed = {
+        Promise.State.FAILED: promise.failed_at,
+        Promise.State.CANCELLED: promise.cancelled_at,
+        Promise.State.FINISHED: promise.finished_at,
+    }.get(promise.state)
+    end = timezone.localdate(closed) if closed else today
+    return max(end, timezone.localdate(promise.created_at))
+
+
+def promises_figures(promises: Iterable[Promise]) -> dict[int, Figures]:
+    """The figures of several promises in three queries, whatever their number and size: one
+    aggregate grouped by promise for the counts (the photo posters through an EXISTS inside
+    it), and two grouped by promise and day (pledges in, pledges out) for the series."""
+    promises = {promise.pk: promise for promise in promises}
+    if not promises:
+        return {}
+    others = Pledge.objects.filter(promise_id__in=promises, is_initiator=False)
+    took_part = Q(is_initiator=False, status__in=[Pledge.Status.ACTIVE, Pledge.Status.ABANDONED])
+    photo = Post.objects.with_photo().filter(
+        promise_id=OuterRef("promise_id"), author_id=OuterRef("user_id"), is_hidden=False
+    )
+    rows = (
+        Pledge.objects.filter(promise_id__in=promises)
+        .values("promise_id")
+        .annotate(
+            initiators=Count("pk", filter=Q(is_initiator=True, status=Pledge.Status.ACTIVE)),
+            participants=Count("pk", filter=took_part),
+            at_reached=Count(
+                "pk", filter=took_part & Q(activated_at__lte=F("promise__reached_at"))
+            ),
+            joined_late=Count(
+                "pk", filter=took_part & Q(activated_at__gt=F("promise__reached_at"))
+            ),
+            posted_photo=Count("pk", filter=took_part & Q(Exists(photo))),
+            kept=Count("pk", filter=took_part & Q(kept_at__isnull=False)),
+            abandoned=Count("pk", filter=took_part & Q(status=Pledge.Status.ABANDONED)),
+        )
+        .order_by()
+    )
+    counts = {row.pop("promise_id"): row for row in rows}
+
+    # The series: +1 on the day a pledge started to count, -1 on the day it stopped
+    # (withdrawn before the objective, or abandoned after). A withdrawn pledge that never
+    # counted (its address was confirmed too late) has no activation and is left out.
+    moves: dict[int, dict[datetime.date, int]] = defaultdict(lambda: defaultdict(int))
+    ins = (
+        others.filter(activated_at__isnull=False)
+        .annotate(day=TruncDate("activated_at"))
+        .values("promise_id", "day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    outs = (
+        others.filter(
+            activated_at__isnull=False,
+            status__in=[Pledge.Status.WITHDRAWN, Pledge.Status.ABANDONED],
+        )
+        .annotate(day=TruncDate(Coalesce("withdrawn_at", "abandoned_at")))
+        .values("promise_id", "day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in ins:
+        moves[row["promise_id"]][row["day"]] += row["n"]
+    for row in outs:
+        if row["day"] is not None:
+            moves[row["promise_id"]][row["day"]] -= row["n"]
+
+    today = timezone.localdate()
+    figures = {}
+    for pk, promise in promises.items():
+        row = counts.get(pk, {})
+        reached = promise.reached_at is not None
+        series, total = [], 0
+        day = timezone.localdate(promise.created_at)
+        end = _series_end(promise, today)
+        promise_moves = moves.get(pk, {})
+        # Moves dated before the creation day (data moved by hand) still count on day one.
+        total = sum(n for d, n in promise_moves.items() if d < day)
+        while day <= end:
+            total += promise_moves.get(day, 0)
+            series.append((day, total))
+            day += datetime.timedelta(days=1)
+        figures[pk] = Figures(
+            promise=promise,
+            initiators=row.get("initiators", 0),
+            participants=row.get("participants", 0),
+            at_reached=row.get("at_reached", 0) if reached else None,
+            joined_late=row.get("joined_late", 0),
+            posted_photo=row.get("posted_photo", 0),
+            kept=row.get("kept", 0),
+            abandoned=row.get("abandoned", 0),
+            series=series,
+        )
+    return figures
+
+
+def promise_figures(promise: Promise) -> Figures:
+    """The figures of one promise (the bilan page)."""
+    return promises_figures([promise])[promise.pk]
+
+
+def abandon_reasons(promises: Iterable[Promise]) -> dict[int, list[str]]:
+    """The reasons given for abandoning, per promise, oldest first, without names or dates:
+    initiators read them anonymously. One query for all the promises."""
+    reasons: dict[int, list[str]] = {promise.pk: [] for promise in promises}
+    rows = (
+        Pledge.objects.filter(
+            promise_id__in=reasons, is_initiator=False, status=Pledge.Status.ABANDONED
+        )
+        .exclude(abandon_reason="")
+        .order_by("abandoned_at", "pk")
+        .values_list("promise_id", "abandon_reason")
+    )
+    for promise_id, reason in rows:
+        reasons[promise_id].append(reason)
+    return reasons
