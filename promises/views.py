@@ -32,21 +32,11 @@ from .forms import (
     UpdateForm,
 )
 from .models import Invitation, Pledge, Promise
-from .permissions import PromiseAccess
+from .permissions import PromiseAccess, get_access, get_promise
 
 PROMISES_PER_PAGE = 12
 PARTICIPANTS_PER_PAGE = 30
 HOME_CARDS = 6
-
-
-def _get_promise(request: HttpRequest, slug: str) -> Promise:
-    """The promise if this visitor may see it, else 404 (the access helper of every view)."""
-    promises = Promise.objects.visible_to(request.user).select_related("created_by")
-    return get_object_or_404(promises, slug=slug)
-
-
-def _get_access(request: HttpRequest, slug: str) -> PromiseAccess:
-    return PromiseAccess.of(_get_promise(request, slug), request.user)
 
 
 def _closest_first(promises):
@@ -99,7 +89,7 @@ def promise_list(request: HttpRequest) -> HttpResponse:
 
 def promise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
-        access = _get_access(request, slug)
+        access = get_access(request, slug)
     except Http404:
         if Promise.objects.filter(slug=slug, is_hidden=True).exists():
             # A shared link to a hidden promise explains why it is gone, and shows nothing else.
@@ -141,7 +131,7 @@ def promise_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def promise_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    access = _get_access(request, slug)
+    access = get_access(request, slug)
     if not access.can_edit:
         raise PermissionDenied
     promise = access.promise
@@ -159,7 +149,7 @@ def promise_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def promise_cancel(request: HttpRequest, slug: str) -> HttpResponse:
-    access = _get_access(request, slug)
+    access = get_access(request, slug)
     if not access.can_cancel:
         raise PermissionDenied
     if request.method == "POST":
@@ -176,7 +166,7 @@ def promise_cancel(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @rate_limit("pledge")
 def pledge(request: HttpRequest, slug: str) -> HttpResponse:
-    promise = _get_promise(request, slug)
+    promise = get_promise(request, slug)
     if not request.user.is_authenticated:
         services.pledge_intent_store(request=request, promise=promise)
         messages.info(
@@ -204,7 +194,7 @@ def pledge(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def pledge_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
-    access = _get_access(request, slug)
+    access = get_access(request, slug)
     if not access.can_withdraw:
         raise PermissionDenied
     if request.method == "POST":
@@ -220,7 +210,7 @@ def pledge_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def pledge_abandon(request: HttpRequest, slug: str) -> HttpResponse:
-    access = _get_access(request, slug)
+    access = get_access(request, slug)
     if not access.can_abandon:
         raise PermissionDenied
     form = AbandonForm(request.POST if request.method == "POST" else None)
@@ -245,7 +235,7 @@ def pledge_abandon(request: HttpRequest, slug: str) -> HttpResponse:
 def _recap_access(request: HttpRequest, slug: str) -> PromiseAccess:
     """The bilan exists for everyone once published; before, only for its initiators (a
     draft, or the invitation to write it): anyone else gets a 404, as if there were none."""
-    access = _get_access(request, slug)
+    access = get_access(request, slug)
     if not access.can_see_recap:
         raise Http404("Pas de bilan publié pour cette promesse.")
     return access
@@ -263,7 +253,7 @@ def recap(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def recap_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    access = _get_access(request, slug)
+    access = get_access(request, slug)
     if not access.is_initiator:
         raise PermissionDenied
     promise = access.promise
@@ -292,7 +282,7 @@ def recap_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def recap_publish(request: HttpRequest, slug: str) -> HttpResponse:
-    access = _get_access(request, slug)
+    access = get_access(request, slug)
     if not access.is_initiator:
         raise PermissionDenied
     promise = access.promise
@@ -338,7 +328,7 @@ UPDATES_PER_PAGE = 20
 @rate_limit("invite")
 def initiators(request: HttpRequest, slug: str) -> HttpResponse:
     """The initiators and pending invitations; the invitation form."""
-    access = _get_access(request, slug)
+    access = get_access(request, slug)
     if not access.can_manage_initiators:
         raise PermissionDenied
     promise = access.promise
@@ -373,7 +363,7 @@ def initiators(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def initiator_leave(request: HttpRequest, slug: str) -> HttpResponse:
-    access = _get_access(request, slug)
+    access = get_access(request, slug)
     if not access.is_initiator:
         raise PermissionDenied
     promise = access.promise
@@ -404,7 +394,7 @@ def _invitation_problem(access: PromiseAccess, invitation: Invitation) -> str:
 def invitation_accept(request: HttpRequest, slug: str, invitation: str) -> HttpResponse:
     """The link of the invitation email. The link is the credential: any logged-in member who
     holds it may accept it, once; the page says to which address it was sent."""
-    promise = _get_promise(request, slug)
+    promise = get_promise(request, slug)
     invitation = get_object_or_404(
         Invitation.objects.select_related("invited_by"), promise=promise, token=invitation
     )
@@ -439,7 +429,7 @@ def invitation_accept(request: HttpRequest, slug: str, invitation: str) -> HttpR
 @rate_limit("post")
 def updates(request: HttpRequest, slug: str) -> HttpResponse:
     """Nouvelles: every update of the promise; the form for its initiators."""
-    access = _get_access(request, slug)
+    access = get_access(request, slug)
     promise = access.promise
     form = UpdateForm() if access.can_post_update else None
     if request.method == "POST":
@@ -485,7 +475,7 @@ def updates(request: HttpRequest, slug: str) -> HttpResponse:
 def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     """Ajouter à mon agenda: an iCalendar file (RFC 5545) of the action, all day long, for
     anyone who can see the promise (a late joiner too)."""
-    promise = _get_promise(request, slug)
+    promise = get_promise(request, slug)
     if promise.action_date is None:
         raise Http404
     url = f"{settings.SITE_URL}{promise.get_absolute_url()}"
@@ -518,7 +508,7 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
 @rate_limit("post")
 def pledge_keep(request: HttpRequest, slug: str) -> HttpResponse:
     """J'ai tenu ma promesse."""
-    access = _get_access(request, slug)
+    access = get_access(request, slug)
     promise = access.promise
     if access.has_kept:
         messages.info(request, "Vous avez déjà dit avoir tenu votre promesse. Merci encore !")
@@ -567,7 +557,7 @@ def _relaunch_initial(promise: Promise) -> dict:
 @login_required
 def promise_relaunch(request: HttpRequest, slug: str) -> HttpResponse:
     """Relancer: the create form, pre-filled from the failed promise."""
-    access = _get_access(request, slug)
+    access = get_access(request, slug)
     if not access.can_relaunch:
         raise PermissionDenied
     failed = access.promise

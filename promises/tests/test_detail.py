@@ -112,3 +112,14 @@ def test_it_shows_a_hidden_promise_to_its_initiator_with_the_notice(client, prom
     assert response.status_code == 200
     assert "masquée par la modération" in page_text(response)
     assert ">Je promets<" not in page_text(response)
+
+
+def test_it_shows_who_joined_on_the_way(client, promise):
+    on_time = [UserFactory(display_name=f"Avant{n}") for n in range(promise.objective)]
+    for user in on_time:
+        services.pledge_create(promise=promise, user=user)
+    services.pledge_create(promise=promise, user=UserFactory(display_name="Tardive"))
+    text = page_text(client.get(promise.get_absolute_url()))
+    late_line = next(line for line in text.splitlines() if "Tardive" in line)
+    assert "en cours de route" in late_line
+    assert "en cours de route" not in next(line for line in text.splitlines() if "Avant0" in line)
