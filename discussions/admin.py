@@ -1,9 +1,12 @@
 """Moderation: posts, replies and reports. Every change goes through discussions.services."""
 
 from django.contrib import admin, messages
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import Count, OuterRef, Subquery
 from django.utils.html import format_html
 from django.utils.text import Truncator
+
+from promises.models import Promise
 
 from . import services
 from .models import Comment, Post, Report
@@ -63,7 +66,7 @@ class PostAdmin(ModeratedAdmin):
 @admin.register(Comment)
 class CommentAdmin(ModeratedAdmin):
     list_display = ("excerpt", "author", "post", "created_at", "is_hidden")
-    list_select_related = ("author", "post")
+    list_select_related = ("author", "post__author")
     search_fields = ("text", "author__email")
     readonly_fields = (*ModeratedAdmin.readonly_fields, "post")
     fields = ("post", "author", "text", "created_at", "is_hidden", "hidden_at")
@@ -113,7 +116,17 @@ class ReportAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(reporter_total=Subquery(same_content))
-            .prefetch_related("content")
+            # Each content with what its link needs: one query per kind of content.
+            .prefetch_related(
+                GenericPrefetch(
+                    "content",
+                    [
+                        Post.objects.select_related("promise"),
+                        Comment.objects.select_related("post__promise"),
+                        Promise.objects.all(),
+                    ],
+                )
+            )
         )
 
     @admin.display(description="signalements de ce contenu", ordering="reporter_total")

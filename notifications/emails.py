@@ -8,6 +8,7 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import escape
 
 from .models import Broadcast
@@ -108,7 +109,8 @@ class BroadcastEmails:
             return "failed_initiator"
         return _TEMPLATES[self.broadcast.kind]
 
-    def _context(self, is_initiator: bool) -> dict:
+    @cached_property
+    def _context(self) -> dict:
         broadcast, promise = self.broadcast, self.broadcast.promise
         return {
             "user": SimpleNamespace(display_name=self.NAME),
@@ -116,7 +118,6 @@ class BroadcastEmails:
             "post": broadcast.post,
             "comment": broadcast.comment,
             "update": broadcast.update,
-            "is_initiator": is_initiator,
             "promise_url": absolute(promise.get_absolute_url()),
             "relaunch_url": absolute(reverse("promises:relaunch", args=[promise.slug])),
             "agenda_url": absolute(reverse("promises:agenda", args=[promise.slug])),
@@ -126,9 +127,7 @@ class BroadcastEmails:
     def message(self, *, user, is_initiator: bool, connection=None) -> EmailMultiAlternatives:
         name = self._template(is_initiator)
         if name not in self._rendered:
-            self._rendered[name] = render(
-                name, self._context(is_initiator), unsubscribe_url=self.UNSUBSCRIBE
-            )
+            self._rendered[name] = render(name, self._context, unsubscribe_url=self.UNSUBSCRIBE)
         subject, text, html = self._rendered[name]
         token = unsubscribe_token(user_id=user.pk, topic=self.broadcast.topic)
         url = absolute(reverse("notifications:unsubscribe", args=[token]))
@@ -147,7 +146,7 @@ class BroadcastEmails:
 
 
 def _recap_context(broadcast: Broadcast) -> dict:
-    """The bilan and its figures, for the recap emails (computed once per broadcast batch)."""
+    """The bilan and its figures, for the recap emails (computed once per broadcast)."""
     if broadcast.kind not in (Broadcast.Kind.RECAP, Broadcast.Kind.RECAP_REMINDER):
         return {}
     from promises.figures import promise_figures
@@ -164,15 +163,6 @@ def _recap_context(broadcast: Broadcast) -> dict:
         # The email's button (email/base.html) leads to the bilan, or to its form.
         "promise_url": recap_url if broadcast.kind == Broadcast.Kind.RECAP else recap_edit_url,
     }
-
-
-def broadcast_message(
-    *, broadcast: Broadcast, user, is_initiator: bool, connection=None
-) -> EmailMultiAlternatives:
-    """The email of one broadcast for one recipient."""
-    return BroadcastEmails(broadcast).message(
-        user=user, is_initiator=is_initiator, connection=connection
-    )
 
 
 def invitation_message(*, invitation) -> EmailMultiAlternatives:

@@ -175,17 +175,6 @@ class Delivery(models.Model):
         return f"{self.broadcast} → {self.user_id} ({self.status})"
 
 
-class EmailPreferenceQuerySet(models.QuerySet):
-    def wanting(self, user_ids, topic: str) -> set[int]:
-        """Among these users, those who want the emails of this topic (their choice, or the
-        topic's default when they made none)."""
-        choices = dict(
-            self.filter(user_id__in=user_ids, topic=topic).values_list("user_id", "enabled")
-        )
-        default = Topic.default(topic)
-        return {user_id for user_id in user_ids if choices.get(user_id, default)}
-
-
 class EmailPreference(models.Model):
     """A user's choice for one topic. No row: the topic's default applies."""
 
@@ -195,8 +184,6 @@ class EmailPreference(models.Model):
     topic = models.CharField(max_length=20, choices=Topic)
     enabled = models.BooleanField("reçoit ces e-mails", default=False)
     updated_at = models.DateTimeField(default=timezone.now)
-
-    objects = EmailPreferenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "préférence d'e-mails"

@@ -209,22 +209,33 @@ def _recipients_still_concerned(broadcast: Broadcast, deliveries: list[Delivery]
     return set(recipients(broadcast).filter(user_id__in=user_ids).values_list("user_id", flat=True))
 
 
-def deliveries_send(*, broadcast: Broadcast, delivery_ids: list[int]) -> dict[str, int]:
+def deliveries_send(
+    *,
+    broadcast: Broadcast,
+    delivery_ids: list[int],
+    renderer: emails.BroadcastEmails | None = None,
+) -> dict[str, int]:
     """Send claimed deliveries over one SMTP connection; each is marked as soon as it is sent,
-    so a crash sends at most the message in flight twice."""
+    so a crash sends at most the message in flight twice. Pass the same renderer for every
+    batch of a broadcast: its templates are then rendered once."""
     deliveries = list(
         Delivery.objects.filter(pk__in=delivery_ids, status=Delivery.Status.PENDING)
         .select_related("user")
         .order_by("pk")
     )
     concerned = _recipients_still_concerned(broadcast, deliveries)
+    # Those no longer concerned are skipped in one UPDATE.
+    skipped = [d.pk for d in deliveries if d.user_id not in concerned]
+    Delivery.objects.filter(pk__in=skipped, status=Delivery.Status.PENDING).update(
+        status=Delivery.Status.SKIPPED
+    )
     initiators = set(
         Pledge.objects.filter(
             promise_id=broadcast.promise_id, user_id__in=concerned, is_initiator=True
         ).values_list("user_id", flat=True)
     )
-    counts = {"sent": 0, "skipped": 0, "retry": 0, "failed": 0}
-    renderer = emails.BroadcastEmails(broadcast)
+    counts = {"sent": 0, "skipped": len(skipped), "retry": 0, "failed": 0}
+    renderer = renderer or emails.BroadcastEmails(broadcast)
     smtp = get_connection()
     cursor = connection.cursor()
     # Each "sent" mark is committed at once (a dead worker loses none), without waiting for the
@@ -234,8 +245,6 @@ def deliveries_send(*, broadcast: Broadcast, delivery_ids: list[int]) -> dict[st
     try:
         for delivery in deliveries:
             if delivery.user_id not in concerned:
-                _mark(delivery.pk, status=Delivery.Status.SKIPPED)
-                counts["skipped"] += 1
                 continue
             message = renderer.message(
                 user=delivery.user, is_initiator=delivery.user_id in initiators, connection=smtp
@@ -263,19 +272,6 @@ def deliveries_send(*, broadcast: Broadcast, delivery_ids: list[int]) -> dict[st
     return counts
 
 
-def broadcast_next_retry_at(*, broadcast_id: int) -> datetime.datetime | None:
-    """When the next delivery of this broadcast becomes due again, if any is waiting."""
-    delivery = (
-        Delivery.objects.filter(broadcast_id=broadcast_id, status=Delivery.Status.PENDING)
-        .order_by("next_attempt_at")
-        .only("next_attempt_at", "claimed_until")
-        .first()
-    )
-    if delivery is None:
-        return None
-    return max(delivery.next_attempt_at, delivery.claimed_until or delivery.next_attempt_at)
-
-
 # --- The sweep --------------------------------------------------------------------------------
 
 
@@ -297,7 +293,8 @@ def broadcasts_needing_work() -> list[int]:
 
 def email_send_later(*, message: EmailMultiAlternatives) -> None:
     """Send a rendered email from a worker once the transaction commits. If the broker cannot
-    take it, send it now rather than lose it (a confirmation link must arrive)."""
+    take it, send it now rather than lose it (a confirmation link must arrive). With
+    EMAILS_VIA_WORKER off (the tests' setting), it is sent at once, from the request."""
     if not settings.EMAILS_VIA_WORKER:
         message.send()
         return
@@ -331,4 +328,6 @@ def topics_set(*, user, wanted: set[str]) -> None:
 
 
 def topics_wanted(*, user) -> set[str]:
-    return {t for t in Topic.values if EmailPreference.objects.wanting([user.pk], t)}
+    """The topics this user receives: their choice, or the topic's default."""
+    choices = dict(user.email_preferences.values_list("topic", "enabled"))
+    return {t for t in Topic.values if choices.get(t, Topic.default(t))}

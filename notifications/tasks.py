@@ -24,12 +24,14 @@ def send_broadcast(broadcast_id: int) -> dict[str, int] | None:
         for _ in range(settings.OUTBOX_PARALLELISM - 1):
             services.enqueue_broadcast(broadcast_id=broadcast_id)
     totals = {"sent": 0, "skipped": 0, "retry": 0, "failed": 0}
+    renderer = emails.BroadcastEmails(broadcast)  # the templates, rendered once for the task
     stop_at = time.monotonic() + settings.OUTBOX_TASK_BUDGET_SECONDS
     while True:
         ids = services.deliveries_claim(broadcast_id=broadcast_id, limit=settings.OUTBOX_BATCH_SIZE)
         if not ids:
             return totals
-        for key, value in services.deliveries_send(broadcast=broadcast, delivery_ids=ids).items():
+        sent = services.deliveries_send(broadcast=broadcast, delivery_ids=ids, renderer=renderer)
+        for key, value in sent.items():
             totals[key] += value
         if time.monotonic() > stop_at:
             services.enqueue_broadcast(broadcast_id=broadcast_id)

@@ -219,6 +219,15 @@ class PledgeQuerySet(models.QuerySet):
         """The pledges that make up Promise.pledge_count."""
         return self.filter(status=Pledge.Status.ACTIVE, is_initiator=False)
 
+    def kept(self) -> "PledgeQuerySet":
+        """Participants who said "J'ai tenu ma promesse" (abandoners who had said it first
+        included): the one count shown on the promise page and in the bilan's figures."""
+        return self.filter(
+            is_initiator=False,
+            status__in=[Pledge.Status.ACTIVE, Pledge.Status.ABANDONED],
+            kept_at__isnull=False,
+        )
+
 
 class Pledge(models.Model):
     class Status(models.TextChoices):

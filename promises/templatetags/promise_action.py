@@ -3,7 +3,7 @@
 from django import template
 
 from promises import text
-from promises.models import Pledge, Promise
+from promises.models import Promise
 from promises.permissions import PromiseAccess
 
 register = template.Library()
@@ -30,5 +30,5 @@ def promise_news(access: PromiseAccess) -> dict:
 @register.simple_tag
 def kept_sentence(promise: Promise) -> str:
     """'12 personnes ont tenu leur promesse', or "" before anyone has said so."""
-    kept = promise.pledges.filter(status=Pledge.Status.ACTIVE, kept_at__isnull=False).count()
+    kept = promise.pledges.kept().count()
     return text.kept_count(kept) if kept else ""
