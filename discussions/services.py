@@ -65,27 +65,37 @@ def post_toggle_pin(*, post: Post) -> bool:
 @transaction.atomic
 def comment_create(*, post: Post, author: User, text: str) -> Comment:
     comment = Comment.objects.create(post=post, author=author, text=text)
-    if post.author_id != author.pk:
-        # The author of the post is told, if still taking part (decided again at send time).
-        broadcast_create(
-            promise=post.promise, kind=Broadcast.Kind.REPLY, recipient=post.author, comment=comment
-        )
+    # The author of the post and those who replied before are told, each by an email of their
+    # own (whether they still take part is decided again at send time).
+    earlier = post.comments.exclude(pk=comment.pk).values_list("author_id", flat=True)
+    for recipient_id in dict.fromkeys([post.author_id, *earlier]):
+        if recipient_id != author.pk:
+            broadcast_create(
+                promise=post.promise,
+                kind=Broadcast.Kind.REPLY,
+                recipient=User(pk=recipient_id),
+                comment=comment,
+            )
     return comment
 
 
 # --- Moderation -------------------------------------------------------------------------------
 
 
+def _set_hidden(content: Model, hidden: bool) -> None:
+    if isinstance(content, Promise):
+        promise_services.promise_set_hidden(promise=content, hidden=hidden)
+    else:
+        type(content).objects.filter(pk=content.pk).update(
+            is_hidden=hidden, hidden_at=timezone.now() if hidden else None
+        )
+
+
 def content_set_hidden(*, content: Model, hidden: bool) -> None:
     """Hide or show a post, a reply or a promise; settles its open reports."""
     now = timezone.now()
     with transaction.atomic():
-        if isinstance(content, Promise):
-            promise_services.promise_set_hidden(promise=content, hidden=hidden)
-        else:
-            type(content).objects.filter(pk=content.pk).update(
-                is_hidden=hidden, hidden_at=now if hidden else None
-            )
+        _set_hidden(content, hidden)
         if not hidden:
             return
         reports_of(content).filter(status=Report.Status.OPEN).update(
@@ -93,12 +103,18 @@ def content_set_hidden(*, content: Model, hidden: bool) -> None:
         )
 
 
+@transaction.atomic
 def reports_dismiss(*, content: Model) -> int:
-    return (
+    """Classer sans suite: the reports were unfounded. Content they had hidden automatically
+    (Report.REPORTS_TO_HIDE) is shown again."""
+    dismissed = (
         reports_of(content)
         .filter(status=Report.Status.OPEN)
         .update(status=Report.Status.DISMISSED, resolved_at=timezone.now())
     )
+    if dismissed and content.is_hidden:
+        _set_hidden(content, False)
+    return dismissed
 
 
 def reports_of(content: Model):
@@ -124,12 +140,7 @@ def report_create(*, reporter: User, content: Model, reason: str, details: str =
     reporters = reports_of(content).filter(status=Report.Status.OPEN).count()
     if reporters >= Report.REPORTS_TO_HIDE and not content.is_hidden:
         # Hidden, but the reports stay open: a moderator still has to look.
-        if isinstance(content, Promise):
-            promise_services.promise_set_hidden(promise=content, hidden=True)
-        else:
-            type(content).objects.filter(pk=content.pk).update(
-                is_hidden=True, hidden_at=timezone.now()
-            )
+        _set_hidden(content, True)
     return report
 
 

@@ -107,6 +107,11 @@ class BroadcastEmails:
     def _template(self, is_initiator: bool) -> str:
         if self.broadcast.kind == Broadcast.Kind.FAILED and is_initiator:
             return "failed_initiator"
+        if (
+            self.broadcast.kind == Broadcast.Kind.REPLY
+            and self.broadcast.recipient_id != self.broadcast.comment.post.author_id
+        ):
+            return "reply_thread"  # to someone who replied earlier, not to the post's author
         return _TEMPLATES[self.broadcast.kind]
 
     @cached_property

@@ -1,4 +1,4 @@
-"""Rate limits of our own actions (pledge; later post and report), counted in the cache.
+"""Rate limits of our own actions (pledge, post, report, invitation), counted in the cache.
 
 allauth limits its own pages (settings.ACCOUNT_RATE_LIMITS); django-axes guards the admin
 log-in. Both count by the visitor's IP as `client_ip` finds it.
@@ -10,7 +10,7 @@ from http import HTTPStatus
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -45,8 +45,15 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+TOO_MANY = "Trop de tentatives en peu de temps : réessayez dans un moment."
+
+
 def too_many_requests(request: HttpRequest, *, retry_after: int) -> HttpResponse:
-    response = render(request, "429.html", status=HTTPStatus.TOO_MANY_REQUESTS)
+    """A page for a person; a short JSON answer for htmx and JSON calls."""
+    if request.headers.get("HX-Request") or "application/json" in request.headers.get("Accept", ""):
+        response = JsonResponse({"error": TOO_MANY}, status=HTTPStatus.TOO_MANY_REQUESTS)
+    else:
+        response = render(request, "429.html", status=HTTPStatus.TOO_MANY_REQUESTS)
     response["Retry-After"] = str(retry_after)
     return response
 

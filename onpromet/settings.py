@@ -294,6 +294,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# No script of ours reads the CSRF cookie (forms carry the token).
+CSRF_COOKIE_HTTPONLY = True
 
 # Behind HTTPS in production: secure cookies and HSTS (all on unless DEBUG).
 HTTPS = envbool("HTTPS", not DEBUG)

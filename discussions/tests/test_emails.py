@@ -43,3 +43,22 @@ def test_it_emails_initiator_posts_only_to_participants_who_asked(
 def test_it_sends_no_email_for_a_participants_post(smtp, pledged, participant):
     services.post_create(promise=pledged, author=participant, text="Hâte d'y être !")
     assert not Broadcast.objects.exists()
+
+
+def test_it_also_tells_those_who_replied_before(smtp, post, initiator, participant):
+    from accounts.tests.factories import UserFactory
+    from promises import services as promise_services
+
+    third = UserFactory(display_name="Théo")
+    promise_services.pledge_create(promise=post.promise, user=third)
+    services.comment_create(post=post, author=initiator, text="Oui, 9 h.")
+    services.comment_create(post=post, author=third, text="J'apporte les sacs.")
+
+    for broadcast in Broadcast.objects.filter(kind=Broadcast.Kind.REPLY):
+        send_broadcast(broadcast.pk)
+    by_subject = {(str(m["To"]), m["Subject"]) for m in smtp.messages}
+    assert by_subject == {
+        (participant.email, "Arthur a répondu à votre message"),
+        (participant.email, "Théo a répondu à votre message"),
+        (initiator.email, "Théo a aussi répondu dans la discussion"),
+    }

@@ -143,3 +143,13 @@ def test_it_lets_moderators_deactivate_an_account_from_the_admin(client, moderat
     )
     post.author.refresh_from_db()
     assert not post.author.is_active
+
+
+def test_it_shows_again_content_hidden_by_reports_when_a_moderator_dismisses_them(post):
+    for reporter in UserFactory.create_batch(3):
+        services.report_create(reporter=reporter, content=post, reason="spam")
+    post.refresh_from_db()
+    assert post.is_hidden
+    assert services.reports_dismiss(content=post) == 3
+    post.refresh_from_db()
+    assert not post.is_hidden

@@ -137,3 +137,15 @@ def test_it_gives_each_recipient_their_own_name_and_unsubscribe_link(smtp, promi
             assert f"Bonjour {user.display_name}," in text
         assert "\ue000" not in text + html
     assert len(tokens) == len(people)
+
+
+def test_it_gives_a_late_joiner_the_calendar_file_of_the_action(smtp, promise, client):
+    type(promise).objects.filter(pk=promise.pk).update(action_date=datetime.date(2027, 7, 8))
+    reach(promise, extra=1)
+    send_broadcast(Broadcast.objects.get(kind=Broadcast.Kind.JOINED_LATE).pk)
+    text = _body(smtp.messages[0], "plain")
+    agenda = f"/promesses/{promise.slug}/agenda.ics"
+    assert agenda in text and agenda in _body(smtp.messages[0], "html")
+    response = client.get(agenda)
+    assert response.status_code == 200
+    assert b"DTSTART;VALUE=DATE:20270708" in response.content

@@ -145,6 +145,29 @@ def test_it_limits_pledges_per_member(client, outsider, initiator):
         assert Pledge.objects.filter(promise=promises[1], user=outsider).exists()
 
 
+def test_it_answers_htmx_and_json_calls_with_a_json_429(client, outsider, promise, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "pledge": (1, 60)}
+    client.force_login(outsider)
+    url = reverse("promises:pledge", args=[promise.slug])
+    assert client.post(url).status_code == 302
+    for headers in ({"HX-Request": "true"}, {"Accept": "application/json"}):
+        response = client.post(url, headers=headers)
+        assert response.status_code == 429
+        assert "Trop de tentatives" in response.json()["error"]
+
+
+def test_it_limits_co_initiator_invitations_per_hour(client, initiator, promise, settings):
+    limit, period = settings.RATE_LIMITS["invite"]
+    client.force_login(initiator)
+    url = reverse("promises:initiators", args=[promise.slug])
+    for n in range(limit):
+        assert client.post(url, {"email": f"ami{n}@example.org"}).status_code == 302
+    response = client.post(url, {"email": "un-de-trop@example.org"})
+    assert_too_many(response)
+    assert response["Retry-After"] == str(period)
+    assert promise.invitations.count() == limit
+
+
 def test_it_limits_pledges_of_anonymous_visitors_per_ip(client, promise):
     limit, _period = settings.RATE_LIMITS["pledge"]
     url = reverse("promises:pledge", args=[promise.slug])

@@ -200,6 +200,7 @@ def test_it_sets_secure_cookies_in_production(production, client, participant):
     csrf = cookie(login, django_settings.CSRF_COOKIE_NAME)
     assert csrf["secure"] is True
     assert csrf["samesite"] in ("Lax", "Strict")
+    assert csrf["httponly"] is True
     session = cookie(logged_in, django_settings.SESSION_COOKIE_NAME)
     assert session["secure"] is True
     assert session["httponly"] is True
