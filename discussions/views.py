@@ -46,9 +46,7 @@ def post_create(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, "Votre message est publié.")
         return _back(post)
     # Nothing is lost: the form comes back with its text and the reason of the refusal.
-    return render(
-        request, "discussions/post_form.html", {"promise": access.promise, "form": form}, status=400
-    )
+    return render(request, "discussions/post_form.html", {"promise": access.promise, "form": form})
 
 
 @login_required
@@ -69,7 +67,6 @@ def comment_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         request,
         "discussions/comment_form.html",
         {"promise": post_access.post.promise, "post": post_access.post, "form": form},
-        status=400,
     )
 
 

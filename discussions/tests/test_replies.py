@@ -27,7 +27,7 @@ def test_it_refuses_replies_from_others(as_user, post, withdrawn, who):
 
 def test_it_refuses_an_empty_reply_in_french(as_user, post):
     response = as_user("initiator").post(reply_url(post), {"text": "  "})
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "Écrivez votre réponse." in page_text(response)
 
 

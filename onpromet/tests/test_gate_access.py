@@ -18,6 +18,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.tests.factories import PASSWORD
+from discussions import services as discussion_services
+from discussions.models import Comment, Report
+from discussions.models import Post as DiscussionPost
 from notifications import views as notification_views
 from notifications.emails import unsubscribe_token
 from notifications.models import EmailPreference, Topic
@@ -38,19 +41,34 @@ NOT_FOUND = 404
 
 def stored() -> list:
     """Every row a visitor's action could change, to compare before and after."""
-    models = [User, EmailAddress, EmailPreference, Promise, Promise.themes.through, Pledge]
+    models = [
+        User,
+        EmailAddress,
+        EmailPreference,
+        Promise,
+        Promise.themes.through,
+        Pledge,
+        Invitation,
+        Update,
+        Recap,
+        DiscussionPost,
+        Comment,
+        Report,
+    ]
     return [list(m.objects.order_by("pk").values()) for m in models]
 
 
 @dataclass
 class World:
-    """An open promise with a participant, a reached one, a hidden one; all the initiator's."""
+    """An open promise with a participant, a reached one, a hidden one; all the initiator's.
+    In the open one's discussion, a post by the participant."""
 
     users: dict
     open: Promise
     reached: Promise
     hidden: Promise
     theme_pk: int
+    post: DiscussionPost
 
 
 @pytest.fixture
@@ -72,7 +90,10 @@ def world(initiator, participant, outsider, moderator) -> World:
     for promise in (open_promise, reached):
         promise.refresh_from_db()
     assert reached.is_reached
-    w = World(users, open_promise, reached, hidden, theme.pk)
+    post = discussion_services.post_create(
+        promise=open_promise, author=participant, text="On se retrouve à 9 h ?"
+    )
+    w = World(users, open_promise, reached, hidden, theme.pk, post)
     failed_promise(w)  # made now: a row's URL must not change stored data
     finished_promise(w)
     return w
@@ -259,7 +280,8 @@ ACTION_ROWS = [
 
 
 def _recap_draft(w: World) -> Promise:
-    """The reached promise, with a draft of its bilan (a Recap row: not in stored())."""
+    """The reached promise, with a draft of its bilan (made by the row's URL, before
+    stored() is read)."""
     Recap.objects.get_or_create(
         promise=w.reached, defaults={"text": "Brouillon", "author": w.users["initiator"]}
     )
@@ -326,6 +348,93 @@ RECAP_ROWS = [
         done=lambda w, visitor: (
             Promise.objects.get(pk=w.reached.pk).state == Promise.State.FINISHED
         ),
+    ),
+]
+
+# --- The discussion: posts, replies, edit, delete, pin, report ------------------------------
+
+
+def _post_url(name: str) -> Callable[[World], str]:
+    return lambda w: reverse(f"discussions:{name}", args=[w.open.slug, w.post.pk])
+
+
+def _report_url(w: World) -> str:
+    return reverse("discussions:report", args=["message", w.post.pk])
+
+
+def _latest_post_url(w: World) -> str:
+    return DiscussionPost.objects.latest("pk").get_absolute_url()
+
+
+# Active participants and initiators write (a moderator who has not pledged does not).
+WRITERS = KEEPERS
+# The post is the participant's: they edit it (within 15 minutes) and delete it.
+AUTHOR_ONLY = PARTICIPANT_ONLY
+AUTHOR_AND_MODERATOR = _cells(anonymous=LOGIN, others=FORBIDDEN, participant=OK, moderator=OK)
+# Anyone logged in reports, except the author.
+REPORTERS = _cells(anonymous=LOGIN, others=OK, participant=FORBIDDEN)
+
+DISCUSSION_ROWS = [
+    Row(
+        "new post",
+        "POST",
+        lambda w: reverse("discussions:post_create", args=[w.open.slug]),
+        WRITERS,
+        data=lambda w: {"text": "J'apporte des gants."},
+        to=_latest_post_url,
+        done=lambda w, visitor: DiscussionPost.objects.filter(
+            author=w.users[visitor], text="J'apporte des gants."
+        ).exists(),
+    ),
+    Row(
+        "reply",
+        "POST",
+        _post_url("comment_create"),
+        WRITERS,
+        data=lambda w: {"text": "Oui, 9 h c'est parfait."},
+        to=lambda w: Comment.objects.latest("pk").get_absolute_url(),
+        done=lambda w, visitor: Comment.objects.filter(
+            post=w.post, author=w.users[visitor]
+        ).exists(),
+    ),
+    Row("post edit form", "GET", _post_url("post_edit"), AUTHOR_ONLY),
+    Row(
+        "post edit",
+        "POST",
+        _post_url("post_edit"),
+        AUTHOR_ONLY,
+        data=lambda w: {"text": "Plutôt 9 h 30."},
+        to=lambda w: w.post.get_absolute_url(),
+        done=lambda w, visitor: DiscussionPost.objects.get(pk=w.post.pk).text == "Plutôt 9 h 30.",
+    ),
+    Row("post delete confirmation", "GET", _post_url("post_delete"), AUTHOR_AND_MODERATOR),
+    Row(
+        "post delete",
+        "POST",
+        _post_url("post_delete"),
+        AUTHOR_AND_MODERATOR,
+        to=lambda w: w.open.get_absolute_url(),
+        done=lambda w, visitor: not DiscussionPost.objects.filter(pk=w.post.pk).exists(),
+    ),
+    Row(
+        "post pin",
+        "POST",
+        _post_url("post_pin"),
+        INITIATOR_ONLY,
+        to=lambda w: w.post.get_absolute_url(),
+        done=lambda w, visitor: DiscussionPost.objects.get(pk=w.post.pk).is_pinned,
+    ),
+    Row("report form", "GET", _report_url, REPORTERS),
+    Row(
+        "report",
+        "POST",
+        _report_url,
+        REPORTERS,
+        data=lambda w: {"reason": Report.Reason.SPAM, "details": "Publicité."},
+        to=lambda w: w.post.get_absolute_url(),
+        done=lambda w, visitor: Report.objects.filter(
+            reporter=w.users[visitor], object_id=w.post.pk
+        ).exists(),
     ),
 ]
 
@@ -401,6 +510,7 @@ ROWS = [
     ),
     *ACTION_ROWS,
     *RECAP_ROWS,
+    *DISCUSSION_ROWS,
     Row("my space", "GET", lambda w: reverse("accounts:dashboard"), MEMBERS_ONLY),
     Row("profile form", "GET", lambda w: reverse("accounts:profile"), MEMBERS_ONLY),
     Row(
@@ -507,6 +617,25 @@ def test_it_refuses_get_on_the_pledge_url(world, visitor):
     assert stored() == before
 
 
+POST_ONLY = {
+    "new post": lambda w: reverse("discussions:post_create", args=[w.open.slug]),
+    "reply": _post_url("comment_create"),
+    "post pin": _post_url("post_pin"),
+}
+
+
+@pytest.mark.parametrize("name", POST_ONLY)
+@pytest.mark.parametrize("visitor", [v for v in VISITORS if v != "anonymous"])
+def test_it_refuses_get_on_the_discussion_actions(world, name, visitor):
+    """(Log-in comes first: an anonymous visitor is sent to it, as by the access matrix.)"""
+    client = client_for(world, visitor)
+    before = stored()
+    response = client.get(POST_ONLY[name](world))
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert stored() == before
+
+
 def test_it_does_not_log_out_on_get(world):
     client = client_for(world, "participant")
     client.get(reverse("account_logout"))
@@ -588,9 +717,10 @@ CSRF_POSTS = [
 @pytest.mark.parametrize("post", CSRF_POSTS, ids=lambda post: post.name)
 def test_it_refuses_a_post_without_csrf_token(world, post):
     client = client_for(world, post.who, enforce_csrf_checks=True)
+    url = post.url(world)  # (some make what they point to: before the snapshot)
     before = stored()
 
-    response = client.post(post.url(world), post.data(world))
+    response = client.post(url, post.data(world))
 
     assert response.status_code == 403
     assert stored() == before
