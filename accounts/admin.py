@@ -1,10 +1,12 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import (
     AdminUserCreationForm,
     ReadOnlyPasswordHashWidget,
     UserChangeForm,
 )
+from django.contrib.auth.models import Group
 from django.db.models import Count
 from django.forms import ValidationError
 
@@ -80,6 +82,8 @@ class UserAdmin(BaseUserAdmin):
         ),
     )
     readonly_fields = ("date_joined", "last_login")
+    # Plain multiple selects: SelectFilter2's widget puts an aria-label on a role-less <span>.
+    filter_horizontal = ()
     list_display = ("email", "display_name", "is_staff", "is_active", "date_joined", "pledge_total")
     list_filter = ("is_staff", "is_superuser", "is_active", "appears_anonymously", "date_joined")
     search_fields = ("email", "display_name")
@@ -108,3 +112,12 @@ class UserAdmin(BaseUserAdmin):
         # Deleting a person cascades to their pledges without moving the promises' counters;
         # moderators deactivate accounts instead (deletion will be a service, with GDPR).
         return False
+
+
+# Django's group admin with a plain multiple select for permissions (see UserAdmin).
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    filter_horizontal = ()

@@ -105,6 +105,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 @admin.register(EmailPreference)
 class EmailPreferenceAdmin(admin.ModelAdmin):
     list_display = ("user", "topic", "enabled", "updated_at")
+    readonly_fields = ("updated_at",)
     list_filter = ("topic", "enabled")
     search_fields = ("user__email",)
     list_select_related = ("user",)

@@ -1,7 +1,9 @@
 """The moderators' admin. Counters, states and pledges change on the site, through the services;
 here a moderator reads, hides and re-shows, and corrects the wording of a promise."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
@@ -56,7 +58,17 @@ class PromiseAdmin(admin.ModelAdmin):
     search_fields = ("action", "description", "city", "created_by__email")
     list_select_related = ("created_by",)
     date_hierarchy = "created_at"
-    autocomplete_fields = ("themes",)
+    # Plain, labelled widgets: Django's select2 search box and split date/time inputs have no
+    # labels (accessibility gate), and a few themes fit in checkboxes.
+    formfield_overrides = {
+        models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+        models.DateTimeField: {
+            "form_class": forms.DateTimeField,
+            "widget": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+        },
+    }
     actions = ("hide", "unhide")
     fieldsets = (
         (

@@ -40,8 +40,7 @@ def _promise_form(promise: Promise, **changes) -> dict:
     data = {
         "action": promise.action,
         "objective": promise.objective,
-        "deadline_0": deadline.strftime("%d/%m/%Y"),
-        "deadline_1": deadline.strftime("%H:%M:%S"),
+        "deadline": deadline.strftime("%Y-%m-%dT%H:%M"),
         "action_date": "",
         "city": promise.city,
         "description": promise.description,
