@@ -1,5 +1,5 @@
-"""The cast of every test: an initiator, a participant, an outsider and a moderator; and the
-browser fixtures: a real Chromium (Debian's), driven through Playwright's sync API.
+"""The cast of every test: an initiator, a participant, an outsider, a moderator and a superuser;
+and the browser fixtures: a real Chromium (Debian's), driven through Playwright's sync API.
 
 Browser tests are marked ``@pytest.mark.browser`` and run against ``live_server`` with
 ``@pytest.mark.django_db(transaction=True)``, so the server thread sees the test's data.
@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from accounts.services import moderator_grant
 from accounts.tests.factories import UserFactory
 from promises import services
 from promises.tests.factories import PromiseFactory
@@ -49,12 +50,14 @@ def _test_settings(settings, tmp_path):
     # Account emails are sent at once in tests (test_account_emails.py covers the worker path).
     settings.EMAILS_VIA_WORKER = False
     settings.MEDIA_ROOT = tmp_path / "media"
-    # Each test gets a fresh in-memory cache: allauth's rate limits must not leak between tests.
-    # (LocMemCache instances with the same LOCATION share one store: give each test its own.)
+    # The production cache backend on the test Redis, so tests meet what the site meets (an
+    # in-memory cache once hid that a Redis outage turned every log-in into a 500). A key
+    # prefix of its own per test: rate-limit counters never leak from one test to the next.
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": str(tmp_path),
+            **settings.CACHES["default"],
+            "LOCATION": TEST_REDIS_URL,
+            "KEY_PREFIX": f"test-{os.urandom(8).hex()}",
         }
     }
     settings.STORAGES = {
@@ -80,7 +83,17 @@ def outsider(db):
 
 @pytest.fixture
 def moderator(db):
-    return UserFactory(display_name="Modération", is_staff=True, is_superuser=True)
+    """A real moderator, made exactly as `manage.py moderator` makes one: staff, in the
+    Modération group, not superuser."""
+    user = UserFactory(display_name="Modération")
+    moderator_grant(user=user)
+    return user
+
+
+@pytest.fixture
+def superuser(db):
+    """A full administrator (`manage.py createsuperuser`): manages staff and everything else."""
+    return UserFactory(display_name="Administration", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -7,6 +8,7 @@ from django.contrib.auth.forms import (
     UserChangeForm,
 )
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.forms import ValidationError
 
@@ -51,8 +53,29 @@ class UserChangeAdminForm(UserChangeForm):
         self.fields["password"].widget = PasswordSummaryWidget()
 
 
+class ModeratorUserForm(forms.ModelForm):
+    """What a moderator may change on an account: the name shown to others (an offensive one,
+    say). Deactivation goes through the list's action."""
+
+    class Meta:
+        model = User
+        fields = ("display_name",)
+
+
+# The fields that say what an account may do, or let one take it over.
+RIGHTS = {"is_staff", "is_superuser", "groups", "user_permissions", "password"}
+
+
+def is_superuser(request) -> bool:
+    return request.user.is_superuser
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Superusers manage every account, staff included. Moderators see ordinary accounts only,
+    and of each only what moderation needs: never the rights (is_staff, is_superuser, groups,
+    permissions), the password or the address, through which one could take an account over."""
+
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
     fieldsets = (
@@ -71,6 +94,10 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
         ("Dates", {"fields": ("date_joined", "last_login")}),
+    )
+    moderator_fieldsets = (
+        (None, {"fields": ("email", "display_name")}),
+        ("Compte", {"fields": ("is_active", "appears_anonymously", "date_joined", "last_login")}),
     )
     add_fieldsets = (
         (
@@ -91,8 +118,55 @@ class UserAdmin(BaseUserAdmin):
     date_hierarchy = "date_joined"
 
     def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not is_superuser(request):
+            # Staff accounts (their own included) are the superusers' business: a moderator
+            # neither lists, nor opens, nor deactivates them.
+            queryset = queryset.filter(is_staff=False, is_superuser=False)
         # One query for the whole page: the number of pledges is counted in the listing's SQL.
-        return super().get_queryset(request).annotate(pledge_total=Count("pledges"))
+        return queryset.annotate(pledge_total=Count("pledges"))
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not is_superuser(request):
+            return self.moderator_fieldsets
+        return super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not is_superuser(request):
+            return ("email", "is_active", "appears_anonymously", "date_joined", "last_login")
+        return self.readonly_fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is not None and not is_superuser(request):
+            kwargs["form"] = ModeratorUserForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_list_display(self, request):
+        if is_superuser(request):
+            return self.list_display
+        return [field for field in self.list_display if field != "is_staff"]
+
+    def get_list_filter(self, request):
+        if is_superuser(request):
+            return self.list_filter
+        return [field for field in self.list_filter if field not in ("is_staff", "is_superuser")]
+
+    def lookup_allowed(self, lookup, value, request) -> bool:
+        # Nor by filters typed into the address: who has which rights is not theirs to search.
+        if not is_superuser(request) and lookup.split("__")[0] in RIGHTS:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def has_add_permission(self, request) -> bool:
+        # Making an account with a password is not moderation (people sign up themselves).
+        return is_superuser(request)
+
+    def user_change_password(self, request, id, form_url=""):
+        # Setting someone's password is taking their account over: superusers only (they may
+        # do everything anyway). Everyone else gets 403, whatever their permissions.
+        if not is_superuser(request):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     @admin.display(description="promesses", ordering="pledge_total")
     def pledge_total(self, user: User) -> int:
@@ -120,4 +194,21 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class GroupAdmin(BaseGroupAdmin):
+    """Groups carry permissions: only superusers manage them, whatever else one was granted."""
+
     filter_horizontal = ()
+
+    def has_module_permission(self, request) -> bool:
+        return is_superuser(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_superuser(request)
+
+    def has_add_permission(self, request) -> bool:
+        return is_superuser(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return is_superuser(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return is_superuser(request)

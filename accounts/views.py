@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from onpromet.ratelimit import rate_limit
 from promises.figures import Figures, abandon_reasons, promises_figures
 from promises.forecast import Forecast, promise_forecast
 from promises.models import Pledge, Promise
@@ -62,6 +63,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@rate_limit("edit")
 def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():

@@ -71,6 +71,7 @@ def comment_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
+@rate_limit("edit")
 def post_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     post_access = _post_access(request, slug, pk)
     post = post_access.post

@@ -11,13 +11,11 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import escape
 
+from onpromet.site_url import absolute
+
 from .models import Broadcast
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
-
-
-def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 def unsubscribe_token(*, user_id: int, topic: str) -> str:

@@ -60,10 +60,8 @@ def enqueue_broadcast(*, broadcast_id: int) -> bool:
 # --- Expanding a broadcast into deliveries ----------------------------------------------------
 
 _EVERYONE_ACTIVE = (
-    Broadcast.Kind.REACHED,
     Broadcast.Kind.FAILED,
     Broadcast.Kind.ACTION_REMINDER,
-    Broadcast.Kind.JOINED_LATE,
     Broadcast.Kind.REPLY,
 )
 _PARTICIPANTS_ACTIVE = (
@@ -79,7 +77,15 @@ def recipients(broadcast: Broadcast) -> QuerySet:
     account since then gets nothing."""
     kind, promise_id = broadcast.kind, broadcast.promise_id
     pledges = Pledge.objects.filter(user__is_active=True)
-    if kind in _EVERYONE_ACTIVE:
+    if kind == Broadcast.Kind.REACHED:
+        # Those counted when the objective was reached, not everyone active when the worker
+        # gets to it: whoever pledged in between is welcomed personally (JOINED_LATE) instead.
+        # A flag decided under the promise lock (Pledge.joined_late), so this query gives the
+        # same answer at expansion and at send time.
+        pledges = pledges.filter(promise_id=promise_id, status=Pledge.Status.ACTIVE).at_reach()
+    elif kind == Broadcast.Kind.JOINED_LATE:
+        pledges = pledges.filter(promise_id=promise_id, status=Pledge.Status.ACTIVE).on_the_way()
+    elif kind in _EVERYONE_ACTIVE:
         pledges = pledges.filter(promise_id=promise_id, status=Pledge.Status.ACTIVE)
     elif kind in _PARTICIPANTS_ACTIVE:
         pledges = pledges.filter(

@@ -1,4 +1,5 @@
-"""Rate limits of our own actions (pledge, post, report, invitation), counted in the cache.
+"""Rate limits of our own actions (promises, pledges, posts, reports, invitations, edits),
+counted in the cache.
 
 allauth limits its own pages (settings.ACCOUNT_RATE_LIMITS); django-axes guards the admin
 log-in. Both count by the visitor's IP as `client_ip` finds it.
@@ -16,11 +17,20 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 
+def _window_key(key: str, period: int) -> str:
+    window = int(timezone.now().timestamp() // period)
+    return f"ratelimit:{key}:{window}"
+
+
+def used(key: str, period: int) -> int:
+    """The hits counted on `key` in the current window, without counting one more."""
+    return cache.get(_window_key(key, period)) or 0
+
+
 def hit(key: str, limit: int, period: int) -> bool:
     """Count one hit on `key`: True while at most `limit` hits fell in the current window of
     `period` seconds, False beyond."""
-    window = int(timezone.now().timestamp() // period)
-    cache_key = f"ratelimit:{key}:{window}"
+    cache_key = _window_key(key, period)
     # add() only writes a missing key and incr() is atomic (Redis, memcached), so concurrent
     # requests are all counted. A fixed window: at worst 2 × limit hits around its edge.
     if cache.add(cache_key, 1, timeout=period):
@@ -58,23 +68,35 @@ def too_many_requests(request: HttpRequest, *, retry_after: int) -> HttpResponse
     return response
 
 
-def rate_limit(action: str) -> Callable:
+def rate_limit(action: str, *, successes_only: bool = False) -> Callable:
     """View decorator: a POST beyond settings.RATE_LIMITS[action] gets the 429 page. Counted
-    per member, or per IP for a visitor who is not logged in."""
+    per member, or per IP for a visitor who is not logged in.
+
+    With `successes_only`, only a POST that did it (answered by a redirect) counts: someone
+    who corrects a long form three times has created nothing yet."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if request.method == "POST":
-                limit, period = settings.RATE_LIMITS[action]
-                who = (
-                    f"user:{request.user.pk}"
-                    if request.user.is_authenticated
-                    else f"ip:{client_ip(request)}"
-                )
-                if not hit(f"{action}:{who}", limit, period):
+            if request.method != "POST":
+                return view(request, *args, **kwargs)
+            limit, period = settings.RATE_LIMITS[action]
+            who = (
+                f"user:{request.user.pk}"
+                if request.user.is_authenticated
+                else f"ip:{client_ip(request)}"
+            )
+            key = f"{action}:{who}"
+            if not successes_only:
+                if not hit(key, limit, period):
                     return too_many_requests(request, retry_after=period)
-            return view(request, *args, **kwargs)
+                return view(request, *args, **kwargs)
+            if used(key, period) >= limit:
+                return too_many_requests(request, retry_after=period)
+            response = view(request, *args, **kwargs)
+            if response.status_code in (HTTPStatus.FOUND, HTTPStatus.SEE_OTHER):
+                hit(key, limit, period)
+            return response
 
         return wrapped
 

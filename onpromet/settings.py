@@ -22,6 +22,13 @@ _DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = envstr("SECRET_KEY", _DEV_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+# Sessions, CSRF tokens, password-reset and unsubscribe links are signed with it: a short key
+# can be guessed offline from any of them (Django's deploy check asks for 50 characters).
+if not DEBUG and len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be at least 50 characters long when DEBUG is off "
+        "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
@@ -55,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -90,22 +98,41 @@ TEMPLATES = [
 # --- Database -----------------------------------------------------------------------------
 
 DATABASE_URL = envstr("DATABASE_URL", DEFAULT_DATABASE_URL)
+# Connections. `runserver` serves each browser keep-alive connection in a thread of its own: a
+# connection kept after the request (CONN_MAX_AGE) would be held per thread, and twenty tabs
+# would take Postgres's hundred connections. So by default each request closes its connection,
+# and production processes share a bounded psycopg pool each (DATABASE_POOL_SIZE connections at
+# most per process; 0 turns the pool off). See the README for how many connections that makes.
+DATABASE_POOL_SIZE = envint("DATABASE_POOL_SIZE", 0 if DEBUG else 4)
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("CONN_MAX_AGE", 60))
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=0 if DATABASE_POOL_SIZE else envint("CONN_MAX_AGE", 0)
+    )
 }
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://…).")
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASE_POOL_SIZE:
+    DATABASES["default"]["OPTIONS"] = {
+        # A request waits at most `timeout` seconds for a connection, then gets the 503 page:
+        # short, so that an outage of Postgres answers quickly rather than holding workers.
+        "pool": {"min_size": 1, "max_size": DATABASE_POOL_SIZE, "timeout": 3},
+    }
+else:
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and cache -------------------------------------------------------
 
 REDIS_URL = envstr("REDIS_URL", DEFAULT_REDIS_URL)
+# Only rate limits live in the cache, and they fail open when Redis is down (onpromet/cache.py):
+# log-in, sign-up and pledges keep working. Short timeouts: a Redis that does not answer
+# delays a request by half a second, then the backend leaves it alone for a few seconds.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "onpromet.cache.FailOpenRedisCache",
         "LOCATION": envstr("CACHE_URL", REDIS_URL),
         "KEY_PREFIX": "onpromet",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
 }
 
@@ -179,7 +206,15 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[OnPromet] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    # Wrong passwords only (accounts.adapters counts a log-in once it has failed). Strict per
+    # address: 5 guesses per 5 minutes. Generous per IP, because many people share one (an
+    # office, a school, a phone network) and mistype; it still stops one IP from trying a
+    # password on address after address.
+    "login_failed": "20/m/ip,5/5m/key",
+    # Not allauth's limit on every log-in, right or wrong (30 a minute per IP): it refused the
+    # 31st person behind a shared IP, and its lock, taken on each log-in and given up after
+    # 1 s, refused some of 30 log-ins sent at once. Guessing is limited by the line above.
+    "login": None,
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",  # nosec B105 (a rate, not a password)
@@ -195,6 +230,11 @@ RATE_LIMITS = {
     "report": (envint("RATE_LIMIT_REPORTS_PER_MINUTE", 5), 60),
     # Co-initiator invitations send an email to any address: a few per hour and member.
     "invite": (envint("RATE_LIMIT_INVITATIONS_PER_HOUR", 10), 3600),
+    # New promises, relaunches included: public pages in listings and search. Only promises
+    # actually launched count (a form sent back with errors does not).
+    "promise": (envint("RATE_LIMIT_PROMISES_PER_HOUR", 5), 3600),
+    # Edits of what others read: a promise, a post, a bilan, one's name.
+    "edit": (envint("RATE_LIMIT_EDITS_PER_HOUR", 30), 3600),
 }
 
 # The admin log-in (django-axes): 5 failures for one address from one IP lock that pair out
@@ -287,6 +327,30 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+# The browser features no page of ours uses are turned off for every page and frame.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "sync-xhr",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -311,6 +375,7 @@ if envbool("BEHIND_PROXY", False):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
 }

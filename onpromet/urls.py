@@ -6,6 +6,10 @@ from django.views.static import serve
 
 from promises import views as promise_views
 
+# French error pages that need no database (a 503 with Retry-After when it is down).
+handler400 = "onpromet.views.bad_request"
+handler500 = "onpromet.views.server_error"
+
 admin.site.site_header = "OnPromet — modération"
 admin.site.site_title = "OnPromet"
 

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -100,12 +100,10 @@ def promises_figures(promises: Iterable[Promise]) -> dict[int, Figures]:
         .annotate(
             initiators=Count("pk", filter=Q(is_initiator=True, status=Pledge.Status.ACTIVE)),
             participants=Count("pk", filter=took_part),
-            at_reached=Count(
-                "pk", filter=took_part & Q(activated_at__lte=F("promise__reached_at"))
-            ),
-            joined_late=Count(
-                "pk", filter=took_part & Q(activated_at__gt=F("promise__reached_at"))
-            ),
+            # The flag decided under the promise lock (Pledge.joined_late), the one the
+            # "Objectif atteint" and "Bienvenue" emails follow: the bilan counts the same people.
+            at_reached=Count("pk", filter=took_part & Q(joined_late=False)),
+            joined_late=Count("pk", filter=took_part & Q(joined_late=True)),
             posted_photo=Count("pk", filter=took_part & Q(Exists(photo))),
             kept=Count("pk", filter=took_part & Q(kept_at__isnull=False)),
             abandoned=Count("pk", filter=took_part & Q(status=Pledge.Status.ABANDONED)),

@@ -219,6 +219,17 @@ class PledgeQuerySet(models.QuerySet):
         """The pledges that make up Promise.pledge_count."""
         return self.filter(status=Pledge.Status.ACTIVE, is_initiator=False)
 
+    def at_reach(self) -> "PledgeQuerySet":
+        """Pledges counted when the objective was reached (initiators included), as decided
+        under the promise lock (Pledge.joined_late): the audience of "Objectif atteint", and
+        the bilan's "au moment de l'objectif"."""
+        return self.filter(joined_late=False)
+
+    def on_the_way(self) -> "PledgeQuerySet":
+        """Pledges that started to count after the objective was reached: each one is
+        welcomed personally ("Bienvenue") instead, and counted apart in the bilan."""
+        return self.filter(joined_late=True)
+
     def kept(self) -> "PledgeQuerySet":
         """Participants who said "J'ai tenu ma promesse" (abandoners who had said it first
         included): the one count shown on the promise page and in the bilan's figures."""
@@ -243,9 +254,18 @@ class Pledge(models.Model):
     is_initiator = models.BooleanField("initiateur", default=False)
     status = models.CharField("statut", max_length=10, choices=Status, default=Status.PENDING)
     created_at = models.DateTimeField("promis le", default=timezone.now)
-    # When the pledge started to count (email confirmed); compared with Promise.reached_at
-    # to tell who joined on the way.
+    # When the pledge started to count (email confirmed).
     activated_at = models.DateTimeField("comptée depuis", null=True, blank=True)
+    # Joined "en cours de route": the objective was already reached when this pledge started
+    # to count. Decided once, by start_counting(), under the promise lock that serialises the
+    # pledges and the transition, and stored, rather than derived from activated_at >
+    # reached_at: those two come from timezone.now() in whichever processes ran the two
+    # transactions, whose clocks need not agree (nor tick between two calls under a frozen
+    # clock), and Postgres's now() would be one clock but the *start* of each transaction,
+    # so a pledge whose transaction began before the transition's, then waited on the lock,
+    # would look early. The lock orders them exactly; the flag keeps that order, so the
+    # "reached" audience, the welcome and the bilan read one answer, at any time.
+    joined_late = models.BooleanField("en cours de route", default=False)
     withdrawn_at = models.DateTimeField("retirée le", null=True, blank=True)
     abandoned_at = models.DateTimeField("abandonnée le", null=True, blank=True)
     abandon_reason = models.TextField("raison de l'abandon", blank=True, max_length=1000)
@@ -280,11 +300,16 @@ class Pledge(models.Model):
     def is_pending(self) -> bool:
         return self.status == self.Status.PENDING
 
-    @property
-    def joined_late(self) -> bool:
-        """Joined "en cours de route": counted only after the objective was reached."""
-        reached_at = self.promise.reached_at
-        return bool(reached_at and self.activated_at and self.activated_at > reached_at)
+    def start_counting(self, *, promise: Promise, now: datetime.datetime) -> None:
+        """The pledge counts from now. `promise` is the row read under the promise lock, and
+        the caller saves within that lock: counted while the promise is still open, the pledge
+        is one of those who reach the objective (or the very one, if it reaches it in this
+        transaction); counted once the transition has committed, it joins on the way.
+        Decided again at each activation: someone who abandons, then pledges again after the
+        objective was reached, rejoins on the way (and is welcomed as such)."""
+        self.status = self.Status.ACTIVE
+        self.activated_at = now
+        self.joined_late = promise.is_reached
 
 
 class Recap(models.Model):

@@ -45,10 +45,11 @@ def _count_in(promise: Promise, delta: int) -> None:
 
 
 def _welcome(promise: Promise, pledge: Pledge) -> None:
-    """A pledge has just started to count: it may reach the objective (everyone is told to
-    act), or join a promise already reached (this person is told at once)."""
+    """A pledge has just started to count (Pledge.start_counting, under the lock): it may
+    reach the objective (everyone counted is told to act), or join a promise already reached
+    (this person is told at once). The flag chooses the email: nobody gets both."""
     _count_in(promise, +1)
-    if promise.is_reached:
+    if pledge.joined_late:
         broadcast_create(promise=promise, kind=Broadcast.Kind.JOINED_LATE, recipient=pledge.user)
     else:
         _reach_if_met(promise)
@@ -197,8 +198,10 @@ def pledge_create(*, promise: Promise, user: User) -> Pledge:
         pledge.created_at = now
         pledge.withdrawn_at = pledge.abandoned_at = None
         pledge.abandon_reason = ""
-    pledge.status = Pledge.Status.ACTIVE if confirmed else Pledge.Status.PENDING
-    pledge.activated_at = now if confirmed else None
+    if confirmed:
+        pledge.start_counting(promise=locked, now=now)
+    else:
+        pledge.status, pledge.activated_at = Pledge.Status.PENDING, None
     pledge.save()
     pledge.promise = locked
     if confirmed and not pledge.is_initiator:
@@ -226,7 +229,13 @@ def _pledge_activate(*, pledge_id: int) -> int:
         # The promise closed while the address waited for confirmation: nothing to count.
         claimed.update(status=Pledge.Status.WITHDRAWN, withdrawn_at=timezone.now())
         return 0
-    if claimed.update(status=Pledge.Status.ACTIVE, activated_at=timezone.now()) != 1:
+    # Decided under the lock, like a pledge made with a confirmed address: a pledge made
+    # before the objective but confirmed after it joins on the way.
+    pledge.start_counting(promise=locked, now=timezone.now())
+    activated = claimed.update(
+        status=pledge.status, activated_at=pledge.activated_at, joined_late=pledge.joined_late
+    )
+    if activated != 1:
         return 0  # Another request activated it first.
     _welcome(locked, pledge)
     return 1
@@ -357,9 +366,12 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Pledge:
     if pledge is None:
         pledge = Pledge(promise=locked, user=user, created_at=now)
     was_counted = pledge.is_active and not pledge.is_initiator
-    pledge.is_initiator, pledge.status = True, Pledge.Status.ACTIVE
     if not was_counted:
-        pledge.activated_at = now
+        # A newcomer to the promise: like any pledge, on the way if the objective is reached
+        # (then no "Objectif atteint": the invitation was their news). A participant counted
+        # at the objective keeps being one of those.
+        pledge.start_counting(promise=locked, now=now)
+    pledge.is_initiator, pledge.status = True, Pledge.Status.ACTIVE
     pledge.withdrawn_at = pledge.abandoned_at = None
     pledge.abandon_reason = ""
     pledge.save()

@@ -1,7 +1,6 @@
 import datetime
 
 import icalendar
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from onpromet import honeypot
 from onpromet.ratelimit import rate_limit
+from onpromet.site_url import absolute, site_domain
 
 from . import forms, services
 from .figures import promise_figures
@@ -114,6 +114,7 @@ def promise_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@rate_limit("promise", successes_only=True)
 def promise_create(request: HttpRequest) -> HttpResponse:
     form = PromiseForm(request.POST if request.method == "POST" else None)
     if honeypot.caught(form):
@@ -130,6 +131,7 @@ def promise_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@rate_limit("edit")
 def promise_edit(request: HttpRequest, slug: str) -> HttpResponse:
     access = get_access(request, slug)
     if not access.can_edit:
@@ -252,6 +254,7 @@ def recap(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@rate_limit("edit")
 def recap_edit(request: HttpRequest, slug: str) -> HttpResponse:
     access = get_access(request, slug)
     if not access.is_initiator:
@@ -478,14 +481,14 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     promise = get_promise(request, slug)
     if promise.action_date is None:
         raise Http404
-    url = f"{settings.SITE_URL}{promise.get_absolute_url()}"
+    url = absolute(promise.get_absolute_url())
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//OnPromet//Promesses collectives//FR")
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     event = icalendar.Event()
     # Stable across downloads: a calendar that imports the file again updates the event.
-    event.add("uid", f"promesse-{promise.pk}@{settings.SITE_URL.split('://')[-1]}")
+    event.add("uid", f"promesse-{promise.pk}@{site_domain()}")
     event.add("dtstamp", timezone.now())
     event.add("dtstart", promise.action_date)
     # All-day events end on the next day (DTEND is exclusive).
@@ -555,6 +558,7 @@ def _relaunch_initial(promise: Promise) -> dict:
 
 
 @login_required
+@rate_limit("promise", successes_only=True)
 def promise_relaunch(request: HttpRequest, slug: str) -> HttpResponse:
     """Relancer: the create form, pre-filled from the failed promise."""
     access = get_access(request, slug)

@@ -7,7 +7,6 @@ import pytest
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
-from django.core.cache import cache
 
 from accounts.tests.factories import UserFactory
 
@@ -25,13 +24,6 @@ ENGLISH = [
     "Confirm Email",
 ]
 NOT_LABELLED = {"hidden", "submit", "button"}
-
-
-@pytest.fixture(autouse=True)
-def _no_rate_limits_left_by_other_tests():
-    # LocMemCache instances with the same LOCATION share one store, so the per-test cache of
-    # conftest.py still holds allauth's rate-limit counters of earlier tests.
-    cache.clear()
 
 
 class Page(HTMLParser):

@@ -4,20 +4,10 @@ Only the mailbox's owner learns it, by email."""
 
 import re
 
-import pytest
-from django.core.cache import cache
-
 from accounts.models import User
 from accounts.tests.factories import PASSWORD
 
 CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
-
-
-@pytest.fixture(autouse=True)
-def _no_rate_limits_left_by_other_tests():
-    # LocMemCache instances with the same LOCATION share one store, so the per-test cache of
-    # conftest.py still holds allauth's rate-limit counters of earlier tests.
-    cache.clear()
 
 
 def _visible(response, email) -> str:

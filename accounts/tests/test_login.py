@@ -1,16 +1,6 @@
 """Logging in with an email address and a password, logging out with a POST."""
 
-import pytest
-from django.core.cache import cache
-
 from accounts.tests.factories import PASSWORD
-
-
-@pytest.fixture(autouse=True)
-def _no_rate_limits_left_by_other_tests():
-    # LocMemCache instances with the same LOCATION share one store, so the per-test cache of
-    # conftest.py still holds allauth's rate-limit counters of earlier tests.
-    cache.clear()
 
 
 def test_it_logs_in_with_email_and_password(client, participant):

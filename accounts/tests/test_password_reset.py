@@ -2,20 +2,12 @@
 
 import re
 
-import pytest
-from django.core.cache import cache
+from django.conf import settings
 
 from accounts.tests.factories import PASSWORD
 
-RESET_LINK = re.compile(r"http://testserver(/accounts/password/reset/key/[^/\s]+/)")
+RESET_LINK = re.compile(re.escape(settings.SITE_URL) + r"(/accounts/password/reset/key/[^/\s]+/)")
 NEW_PASSWORD = "Nouvelle-promesse-2028"
-
-
-@pytest.fixture(autouse=True)
-def _no_rate_limits_left_by_other_tests():
-    # LocMemCache instances with the same LOCATION share one store, so the per-test cache of
-    # conftest.py still holds allauth's rate-limit counters of earlier tests.
-    cache.clear()
 
 
 def test_it_resets_the_password_end_to_end(client, participant, mailoutbox):

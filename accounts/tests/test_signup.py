@@ -3,21 +3,13 @@ before the account can be used."""
 
 import re
 
-import pytest
 from allauth.account.models import EmailAddress
-from django.core.cache import cache
+from django.conf import settings
 
 from accounts.models import User
 from accounts.tests.factories import PASSWORD
 
-CONFIRM_LINK = re.compile(r"http://testserver(/accounts/confirm-email/[^/\s]+/)")
-
-
-@pytest.fixture(autouse=True)
-def _no_rate_limits_left_by_other_tests():
-    # LocMemCache instances with the same LOCATION share one store, so the per-test cache of
-    # conftest.py still holds allauth's rate-limit counters of earlier tests.
-    cache.clear()
+CONFIRM_LINK = re.compile(re.escape(settings.SITE_URL) + r"(/accounts/confirm-email/[^/\s]+/)")
 
 
 def _sign_up(client, **extra):

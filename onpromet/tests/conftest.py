@@ -1,22 +1,39 @@
-"""A site with something in every state, and the four kinds of visitor of the gates."""
+"""A site with something in every state, and the five kinds of visitor of the gates."""
 
+import dataclasses
 import datetime
+import email.message
+import http.cookiejar
+import os
+import re
+import secrets
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
 
 from accounts.tests.factories import UserFactory
+from conftest import TEST_REDIS_URL
 from discussions import services as discussion_services
 from discussions.images import process_photo
 from discussions.tests.factories import image_upload
 from notifications.emails import unsubscribe_token
 from notifications.models import Topic
+from notifications.tests.fixtures import ROOT, free_port, stop_process_group
 from promises import services
 from promises.models import Promise
 from promises.tests.factories import PromiseFactory, ThemeFactory
 
-VISITORS = ("anonymous", "participant", "initiator", "moderator")
+# The moderator sees the admin of what they moderate; the superuser sees all of it.
+VISITORS = ("anonymous", "participant", "initiator", "moderator", "superuser")
 
 
 @pytest.fixture
@@ -112,14 +129,160 @@ def site(initiator, participant, moderator):
 
 
 @pytest.fixture
-def visitor_client(initiator, participant, moderator):
+def visitor_client(initiator, participant, moderator, superuser):
     """visitor_client("participant") → a test client logged in as that member of the cast."""
 
     def make(kind: str) -> Client:
         client = Client()
-        users = {"participant": participant, "initiator": initiator, "moderator": moderator}
+        users = {
+            "participant": participant,
+            "initiator": initiator,
+            "moderator": moderator,
+            "superuser": superuser,
+        }
         if kind in users:
             client.force_login(users[kind])
         return client
 
     return make
+
+
+# --- A real server process (outage tests) ----------------------------------------------------
+
+
+def database_url_of_tests() -> str:
+    """The pytest test database, for another process (as notifications' Worker does)."""
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+@dataclasses.dataclass
+class Answer:
+    status: int
+    headers: email.message.Message
+    text: str
+
+
+class _KeepRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect is an answer to look at, not to follow
+
+
+class Visitor:
+    """A browser without JavaScript: a cookie jar, forms posted with their CSRF token, and
+    redirects returned rather than followed. Real HTTP (urllib), to a real server process."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.cookies = http.cookiejar.CookieJar()
+        self._opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), _KeepRedirects()
+        )
+
+    def request(self, method: str, path: str, data: dict | None = None) -> Answer:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(self.base_url + path, data=body, method=method)  # noqa: S310 (our test server)
+        try:
+            with self._opener.open(request, timeout=30) as response:
+                return Answer(response.status, response.headers, response.read().decode())
+        except urllib.error.HTTPError as error:  # 3xx (not followed), 4xx, 5xx
+            with error:
+                return Answer(error.code, error.headers, error.read().decode())
+
+    def get(self, path: str) -> Answer:
+        return self.request("GET", path)
+
+    def post(self, path: str, data: dict | None = None, *, form: str | None = None) -> Answer:
+        """POST `data` to `path` with the CSRF token of the page `form` (default: `path`)."""
+        page = self.get(form or path)
+        assert page.status == 200, (form or path, page.status)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+        assert token, f"no CSRF token on {form or path}"
+        return self.request("POST", path, {"csrfmiddlewaretoken": token[1], **(data or {})})
+
+    def log_in(self, user_email: str, password: str) -> Answer:
+        return self.post("/accounts/login/", {"login": user_email, "password": password})
+
+
+class Server:
+    """The site in a real `gunicorn` process, configured as in production (DEBUG off), on the
+    test database and the test Redis unless `env` says otherwise (e.g. a port where nothing
+    listens). What it writes to stdout and stderr is kept in `log_path`."""
+
+    def __init__(self, log_path: Path, **env):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        inherited = {
+            k: v for k, v in os.environ.items() if k not in ("CACHE_URL", "CELERY_BROKER_URL")
+        }
+        self.env = {
+            **inherited,
+            "DEBUG": "false",
+            "SECRET_KEY": secrets.token_hex(30),  # 60 random characters
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SITE_URL": self.url,  # the links in emails lead to this server
+            "HTTPS": "false",
+            "STATIC_MANIFEST": "false",
+            "DATABASE_URL": database_url_of_tests(),
+            "REDIS_URL": TEST_REDIS_URL,
+            "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+            "MEDIA_ROOT": str(log_path.parent / "media"),
+            "DJANGO_ALLOW_ASYNC_UNSAFE": "",
+            **{key: str(value) for key, value in env.items()},
+        }
+        self.process = None
+
+    def start(self, timeout: float = 30) -> "Server":
+        self._log = self.log_path.open("ab")
+        self.process = subprocess.Popen(  # noqa: S603 (our own server, fixed arguments)
+            [sys.executable, "-m", "gunicorn", "onpromet.wsgi", "--bind",
+             f"127.0.0.1:{self.port}", "--workers", "1", "--timeout", "60",
+             "--graceful-timeout", "2",
+             # No control socket: its default path is shared by every gunicorn of this user.
+             "--no-control-socket"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        stop = time.monotonic() + timeout
+        while time.monotonic() < stop:
+            assert self.process.poll() is None, f"gunicorn exited:\n{self.log()}"
+            # Up once the worker answers, whatever it answers (the database may be down on
+            # purpose); the master accepts connections before its worker has booted.
+            try:
+                Visitor(self.url).get("/pret/")  # a 404: no database needed
+            except OSError:  # refused, reset, or timed out while the worker boots
+                time.sleep(0.2)
+            else:
+                return self
+        raise AssertionError(f"gunicorn did not answer within {timeout} s:\n{self.log()}")
+
+    def visitor(self) -> Visitor:
+        return Visitor(self.url)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        stop_process_group(self.process)
+        if self.process:
+            self._log.close()
+
+
+@pytest.fixture
+def server_factory(tmp_path):
+    """server_factory(REDIS_URL=…).start() → a running Server; stopped after the test, before
+    a transactional test empties the database (this fixture is set up after the database)."""
+    servers = []
+
+    def make(**env) -> Server:
+        server = Server(tmp_path / f"server{len(servers)}.log", **env)
+        servers.append(server)
+        return server
+
+    yield make
+    for server in servers:
+        server.stop()

@@ -1,10 +1,11 @@
-"""Gate 7, abuse: every limit and honeypot of the site, exercised with a real cache (the root
-conftest gives each test its own LocMemCache) and the limits configured in settings."""
+"""Gate 7, abuse: every limit and honeypot of the site, exercised with the real cache (the root
+conftest gives each test its own keys on the test Redis) and the limits configured in settings."""
 
 import datetime
 import re
 
 import time_machine
+from allauth.account import app_settings as allauth_settings
 from allauth.account.models import EmailAddress
 from axes.models import AccessAttempt
 from django.conf import settings
@@ -24,9 +25,10 @@ ADMIN_LOGIN = "/admin/login/"
 
 
 def allauth_limit(action: str, per: str) -> int:
-    """The number of hits settings.ACCOUNT_RATE_LIMITS allows for `action`, counted per
-    `per` ("ip", "key" or "user"), e.g. "20/m/ip,5/m/key" → 5 for "key"."""
-    for rate in settings.ACCOUNT_RATE_LIMITS[action].split(","):
+    """The number of hits allauth allows for `action` (settings.ACCOUNT_RATE_LIMITS over its
+    defaults), counted per `per` ("ip", "key" or "user"), e.g. "20/m/ip,5/m/key" → 5 for
+    "key"."""
+    for rate in allauth_settings.RATE_LIMITS[action].split(","):
         amount, _duration, *who = rate.split("/")
         if who == [per]:
             return int(amount)
@@ -295,3 +297,81 @@ def test_it_drops_a_bot_whatever_it_put_in_the_honeypot(client, initiator):
     assert client.post(reverse("promises:create"), {"website": "\x00"}).status_code == 302
     assert not User.objects.exclude(pk=initiator.pk).exists()
     assert not Promise.objects.exists()
+
+
+# --- Our limits: promises and edits ---------------------------------------------------------
+
+
+def _promise_data(**changes) -> dict:
+    return {
+        "action": "aller planter des arbres au parc",
+        "objective": "4",
+        "deadline": (timezone.localdate() + datetime.timedelta(days=20)).isoformat(),
+        "description": "Pelles fournies.",
+        "themes": [ThemeFactory().pk],
+        "city": "Lyon",
+        **changes,
+    }
+
+
+def test_it_limits_the_promises_one_person_launches(client, initiator):
+    limit, period = settings.RATE_LIMITS["promise"]
+    client.force_login(initiator)
+    url = reverse("promises:create")
+    with time_machine.travel(timezone.now().replace(minute=0, second=0), tick=False) as traveller:
+        # A form sent back with its errors has launched nothing: it does not count.
+        for _ in range(limit + 2):
+            assert client.post(url, _promise_data(objective="0")).status_code == 200
+        for _ in range(limit):
+            assert client.post(url, _promise_data()).status_code == 302
+        response = client.post(url, _promise_data())
+        assert_too_many(response)
+        assert response["Retry-After"] == str(period)
+        assert Promise.objects.filter(created_by=initiator).count() == limit
+
+        # Someone else may still launch one; and so may this person an hour later.
+        other = Client()
+        other.force_login(UserFactory())
+        assert other.post(url, _promise_data()).status_code == 302
+        traveller.shift(datetime.timedelta(seconds=period + 1))
+        assert client.post(url, _promise_data()).status_code == 302
+
+
+def test_it_counts_relaunches_with_new_promises(client, initiator, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "promise": (1, 3600)}
+    failed = PromiseFactory(created_by=initiator)
+    Promise.objects.filter(pk=failed.pk).update(state=Promise.State.FAILED)
+    client.force_login(initiator)
+    assert client.post(reverse("promises:create"), _promise_data()).status_code == 302
+
+    response = client.post(reverse("promises:relaunch", args=[failed.slug]), _promise_data())
+
+    assert_too_many(response)
+    assert not Promise.objects.filter(relaunched_from=failed).exists()
+
+
+def test_it_limits_edits_of_what_others_read(client, initiator, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "edit": (2, 3600)}
+    promise = PromiseFactory(created_by=initiator)
+    client.force_login(initiator)
+    edit = reverse("promises:edit", args=[promise.slug])
+    for city in ("Lille", "Nantes"):
+        assert client.post(edit, _promise_data(city=city)).status_code == 302
+    assert_too_many(client.post(edit, _promise_data(city="Brest")))
+    # The edits of a post, a bilan and one's name are counted together with it.
+    assert_too_many(client.post(reverse("accounts:profile"), {"display_name": "Arthur B."}))
+    promise.refresh_from_db()
+    assert promise.city == "Nantes"
+
+
+def test_it_limits_the_email_addresses_one_adds(client, participant):
+    limit = allauth_limit("manage_email", "user")
+    client.force_login(participant)
+    for n in range(limit):
+        data = {"email": f"autre{n}@example.org", "action_add": ""}
+        assert client.post(reverse("account_email"), data).status_code == 302
+    response = client.post(
+        reverse("account_email"), {"email": "de-trop@example.org", "action_add": ""}
+    )
+    assert_too_many(response)
+    assert not EmailAddress.objects.filter(email="de-trop@example.org").exists()

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib import admin
+from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.services import MODERATED, MODERATION_GROUP
 from accounts.tests.factories import PASSWORD
 from discussions import services as discussion_services
 from discussions.models import Comment, Report
@@ -28,12 +30,14 @@ from promises import services
 from promises.models import Invitation, Pledge, Promise, Recap, Update
 from promises.tests.factories import PromiseFactory, ThemeFactory
 
-VISITORS = ("anonymous", "outsider", "participant", "initiator", "moderator")
+VISITORS = ("anonymous", "outsider", "participant", "initiator", "moderator", "superuser")
 
 # What a cell expects.
 OK = "ok"  # 200 for a GET; for a POST, a redirect to the row's `to` and the row's `done` true
 LOGIN = "login"  # redirected to the site's log-in
 ADMIN_LOGIN = "admin login"  # redirected to the admin's log-in
+ADMIN_HOME = "admin home"  # sent back to the admin's index: "no such object" for this visitor
+IGNORED = "ignored"  # the admin form is accepted, but what it was sent to change is not
 SIGNUP = "signup"  # redirected to sign-up (an anonymous pledge, counted once confirmed)
 FORBIDDEN = 403
 NOT_FOUND = 404
@@ -43,6 +47,10 @@ def stored() -> list:
     """Every row a visitor's action could change, to compare before and after."""
     models = [
         User,
+        User.groups.through,
+        User.user_permissions.through,
+        Group,
+        Group.permissions.through,
         EmailAddress,
         EmailPreference,
         Promise,
@@ -72,7 +80,7 @@ class World:
 
 
 @pytest.fixture
-def world(initiator, participant, outsider, moderator) -> World:
+def world(initiator, participant, outsider, moderator, superuser) -> World:
     theme = ThemeFactory()
     open_promise = PromiseFactory(created_by=initiator, objective=5, themes=[theme])
     services.pledge_create(promise=open_promise, user=participant)
@@ -86,6 +94,7 @@ def world(initiator, participant, outsider, moderator) -> World:
         "participant": participant,
         "initiator": initiator,
         "moderator": moderator,
+        "superuser": superuser,
     }
     for promise in (open_promise, reached):
         promise.refresh_from_db()
@@ -142,7 +151,14 @@ def _cells(*, anonymous, others, **exceptions) -> dict:
 MEMBERS_ONLY = _cells(anonymous=LOGIN, others=OK)
 INITIATOR_ONLY = _cells(anonymous=LOGIN, others=FORBIDDEN, initiator=OK)
 PARTICIPANT_ONLY = _cells(anonymous=LOGIN, others=FORBIDDEN, participant=OK)
-MODERATOR_ONLY = _cells(anonymous=ADMIN_LOGIN, others=ADMIN_LOGIN, moderator=OK)
+STAFF_ONLY = _cells(anonymous=ADMIN_LOGIN, others=ADMIN_LOGIN, moderator=OK, superuser=OK)
+SUPERUSER_ONLY = _cells(
+    anonymous=ADMIN_LOGIN, others=ADMIN_LOGIN, moderator=FORBIDDEN, superuser=OK
+)
+# On the site, moderators and superusers are alike: staff, who see hidden content.
+INITIATOR_AND_STAFF = _cells(
+    anonymous=NOT_FOUND, others=NOT_FOUND, initiator=OK, moderator=OK, superuser=OK
+)
 MEMBERS_AND_ANONYMOUS = _cells(anonymous=OK, others=OK)
 
 
@@ -150,11 +166,15 @@ def _open_url(name: str) -> Callable[[World], str]:
     return lambda w: reverse(f"promises:{name}", args=[w.open.slug])
 
 
-def _admin_urls() -> list[tuple[str, str]]:
+def _admin_urls() -> list[tuple[str, str, dict]]:
+    """Every changelist of the admin: for moderators, those of the models they moderate."""
     return [
         (
             f"admin {model._meta.label_lower}",
             reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"),
+            STAFF_ONLY
+            if (model._meta.app_label, model._meta.model_name) in MODERATED
+            else SUPERUSER_ONLY,
         )
         for model in admin.site._registry
     ]
@@ -272,7 +292,7 @@ ACTION_ROWS = [
         "news of a hidden promise",
         "GET",
         lambda w: reverse("promises:updates", args=[w.hidden.slug]),
-        _cells(anonymous=NOT_FOUND, others=NOT_FOUND, initiator=OK, moderator=OK),
+        INITIATOR_AND_STAFF,
     ),
 ]
 
@@ -370,7 +390,9 @@ def _latest_post_url(w: World) -> str:
 WRITERS = KEEPERS
 # The post is the participant's: they edit it (within 15 minutes) and delete it.
 AUTHOR_ONLY = PARTICIPANT_ONLY
-AUTHOR_AND_MODERATOR = _cells(anonymous=LOGIN, others=FORBIDDEN, participant=OK, moderator=OK)
+AUTHOR_AND_MODERATOR = _cells(
+    anonymous=LOGIN, others=FORBIDDEN, participant=OK, moderator=OK, superuser=OK
+)
 # Anyone logged in reports, except the author.
 REPORTERS = _cells(anonymous=LOGIN, others=OK, participant=FORBIDDEN)
 
@@ -435,6 +457,189 @@ DISCUSSION_ROWS = [
         done=lambda w, visitor: Report.objects.filter(
             reporter=w.users[visitor], object_id=w.post.pk
         ).exists(),
+    ),
+]
+
+# --- The admin: accounts, groups and permissions ------------------------------------------
+# A moderator moderates ordinary accounts; a superuser manages everything, staff included.
+# (Permissions have no admin page of their own: they are fields of users and groups.)
+
+MODERATOR_IGNORED = _cells(
+    anonymous=ADMIN_LOGIN, others=ADMIN_LOGIN, moderator=IGNORED, superuser=OK
+)
+STAFF_ACCOUNT = _cells(
+    anonymous=ADMIN_LOGIN, others=ADMIN_LOGIN, moderator=ADMIN_HOME, superuser=OK
+)
+NOBODY_IN_THE_ADMIN = _cells(
+    anonymous=ADMIN_LOGIN, others=ADMIN_LOGIN, moderator=FORBIDDEN, superuser=FORBIDDEN
+)
+NEW_PASSWORD = "Un-autre-mot-2028!"
+
+
+def _account(w: World, who: str = "participant") -> User:
+    return User.objects.get(pk=w.users[who].pk)
+
+
+def _user_url(view: str, who: str = "participant") -> Callable[[World], str]:
+    # (Django names the password form after auth's own user model.)
+    name = "auth_user_password_change" if view == "password" else f"accounts_user_{view}"
+    return lambda w: reverse(f"admin:{name}", args=[w.users[who].pk])
+
+
+def _users(w: World) -> str:
+    return reverse("admin:accounts_user_changelist")
+
+
+def _account_form(w: World, who: str = "participant", **changes) -> dict:
+    """The account as the superuser's form shows it, with `changes`; a moderator's form takes
+    only the display name and ignores the rest."""
+    user = _account(w, who)
+    data = {"email": user.email, "display_name": user.display_name, "is_active": "on"}
+    return {k: v for k, v in {**data, **changes}.items() if v is not None}
+
+
+def _moderation_group() -> Group:
+    return Group.objects.get(name=MODERATION_GROUP)
+
+
+def _field_row(name: str, changes: Callable[[World], dict], done) -> Row:
+    return Row(
+        f"admin user field {name}",
+        "POST",
+        _user_url("change"),
+        MODERATOR_IGNORED,
+        data=lambda w: _account_form(w, **changes(w)),
+        to=_users,
+        done=lambda w, visitor: done(_account(w)),
+    )
+
+
+ADMIN_ROWS = [
+    Row("admin user page", "GET", _user_url("change"), STAFF_ONLY),
+    Row("admin user history", "GET", _user_url("history"), STAFF_ONLY),
+    Row(
+        "admin user field display_name",
+        "POST",
+        _user_url("change"),
+        STAFF_ONLY,
+        data=lambda w: _account_form(w, display_name="Nom modéré"),
+        to=_users,
+        done=lambda w, visitor: _account(w).display_name == "Nom modéré",
+    ),
+    _field_row(
+        "email",
+        lambda w: {"email": "pirate@example.org"},
+        lambda u: u.email == "pirate@example.org",
+    ),
+    _field_row("is_active", lambda w: {"is_active": None}, lambda u: not u.is_active),
+    _field_row(
+        "appears_anonymously",
+        lambda w: {"appears_anonymously": "on"},
+        lambda u: u.appears_anonymously,
+    ),
+    _field_row("is_staff", lambda w: {"is_staff": "on"}, lambda u: u.is_staff),
+    _field_row("is_superuser", lambda w: {"is_superuser": "on"}, lambda u: u.is_superuser),
+    _field_row(
+        "groups",
+        lambda w: {"groups": [_moderation_group().pk]},
+        lambda u: u.groups.filter(name=MODERATION_GROUP).exists(),
+    ),
+    _field_row(
+        "user_permissions",
+        lambda w: {"user_permissions": [Permission.objects.get(codename="delete_user").pk]},
+        lambda u: u.user_permissions.filter(codename="delete_user").exists(),
+    ),
+    Row("admin user password form", "GET", _user_url("password"), SUPERUSER_ONLY),
+    Row(
+        "admin user password",
+        "POST",
+        _user_url("password"),
+        SUPERUSER_ONLY,
+        data=lambda w: {
+            "usable_password": "true",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+        to=_user_url("change"),
+        done=lambda w, visitor: _account(w).check_password(NEW_PASSWORD),
+    ),
+    Row("admin user add form", "GET", lambda w: reverse("admin:accounts_user_add"), SUPERUSER_ONLY),
+    Row(
+        "admin user add",
+        "POST",
+        lambda w: reverse("admin:accounts_user_add"),
+        SUPERUSER_ONLY,
+        data=lambda w: {
+            "email": "nouvelle@example.org",
+            "display_name": "Nora",
+            "usable_password": "true",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+        to=lambda w: reverse(
+            "admin:accounts_user_change",
+            args=[User.objects.get(email="nouvelle@example.org").pk],
+        ),
+        done=lambda w, visitor: User.objects.filter(email="nouvelle@example.org").exists(),
+    ),
+    # Deletion is disabled for everyone (it will be the RGPD's service).
+    Row("admin user delete", "GET", _user_url("delete"), NOBODY_IN_THE_ADMIN),
+    # Staff accounts, the moderator's own included, are the superusers' business.
+    Row("admin own staff account", "GET", _user_url("change", "moderator"), STAFF_ACCOUNT),
+    Row("admin superuser account", "GET", _user_url("change", "superuser"), STAFF_ACCOUNT),
+    Row(
+        "admin staff account made superuser",
+        "POST",
+        _user_url("change", "moderator"),
+        STAFF_ACCOUNT,
+        data=lambda w: _account_form(w, "moderator", is_staff="on", is_superuser="on"),
+        to=_users,
+        done=lambda w, visitor: _account(w, "moderator").is_superuser,
+    ),
+    Row(
+        "admin staff account password form",
+        "GET",
+        _user_url("password", "superuser"),
+        SUPERUSER_ONLY,
+    ),
+    Row(
+        "admin deactivate a staff account",
+        "POST",
+        _users,
+        MODERATOR_IGNORED,
+        data=lambda w: {"action": "deactivate", "_selected_action": [w.users["moderator"].pk]},
+        to=_users,
+        done=lambda w, visitor: not _account(w, "moderator").is_active,
+    ),
+    Row("admin group add form", "GET", lambda w: reverse("admin:auth_group_add"), SUPERUSER_ONLY),
+    Row(
+        "admin group page",
+        "GET",
+        lambda w: reverse("admin:auth_group_change", args=[_moderation_group().pk]),
+        SUPERUSER_ONLY,
+    ),
+    Row(
+        "admin group permissions",
+        "POST",
+        lambda w: reverse("admin:auth_group_change", args=[_moderation_group().pk]),
+        SUPERUSER_ONLY,
+        data=lambda w: {
+            "name": MODERATION_GROUP,
+            "permissions": [
+                *_moderation_group().permissions.values_list("pk", flat=True),
+                Permission.objects.get(codename="delete_user").pk,
+            ],
+        },
+        to=lambda w: reverse("admin:auth_group_changelist"),
+        done=lambda w, visitor: (
+            _moderation_group().permissions.filter(codename="delete_user").exists()
+        ),
+    ),
+    Row(
+        "admin group delete",
+        "GET",
+        lambda w: reverse("admin:auth_group_delete", args=[_moderation_group().pk]),
+        SUPERUSER_ONLY,
     ),
 ]
 
@@ -506,7 +711,7 @@ ROWS = [
         "hidden promise",
         "GET",
         lambda w: w.hidden.get_absolute_url(),
-        _cells(anonymous=NOT_FOUND, others=NOT_FOUND, initiator=OK, moderator=OK),
+        INITIATOR_AND_STAFF,
     ),
     *ACTION_ROWS,
     *RECAP_ROWS,
@@ -541,14 +746,9 @@ ROWS = [
     ),
     Row("email addresses", "GET", lambda w: reverse("account_email"), MEMBERS_ONLY),
     Row("password change", "GET", lambda w: reverse("account_change_password"), MEMBERS_ONLY),
-    Row("admin index", "GET", lambda w: reverse("admin:index"), MODERATOR_ONLY),
-    Row(
-        "admin user page",
-        "GET",
-        lambda w: reverse("admin:accounts_user_change", args=[w.users["participant"].pk]),
-        MODERATOR_ONLY,
-    ),
-    *(Row(name, "GET", lambda w, url=url: url, MODERATOR_ONLY) for name, url in _admin_urls()),
+    Row("admin index", "GET", lambda w: reverse("admin:index"), STAFF_ONLY),
+    *ADMIN_ROWS,
+    *(Row(name, "GET", lambda w, url=url: url, cells) for name, url, cells in _admin_urls()),
 ]
 
 CELLS = [
@@ -588,12 +788,19 @@ def test_it_enforces_the_access_matrix(world, row, visitor):
         _check_redirect(response, reverse("account_login"))
     elif expected == ADMIN_LOGIN:
         _check_redirect(response, reverse("admin:login"))
+    elif expected == ADMIN_HOME:
+        _check_redirect(response, reverse("admin:index"))
+    elif expected == IGNORED:
+        _check_redirect(response, row.to(world))
+        assert not row.done(world, visitor), "a change the visitor may not make was made"
     elif expected == SIGNUP:
         _check_redirect(response, reverse("account_signup"))
     else:
         assert response.status_code == expected, response.status_code
 
-    if expected in (LOGIN, ADMIN_LOGIN, FORBIDDEN, NOT_FOUND) or row.method == "GET":
+    if expected in (LOGIN, ADMIN_LOGIN, ADMIN_HOME, IGNORED, FORBIDDEN, NOT_FOUND) or (
+        row.method == "GET"
+    ):
         assert stored() == before, "a refused request (or a GET) changed stored data"
 
 

@@ -1,4 +1,4 @@
-"""Gate 2: security headers on every response the four kinds of visitor get, admin and error
+"""Gate 2: security headers on every response the five kinds of visitor get, admin and error
 pages included; no markup that the Content-Security-Policy would block; and, with the settings
 production uses, HSTS and cookies that are secure, HttpOnly and SameSite."""
 
@@ -50,6 +50,10 @@ def header_problems(page: Page) -> list[str]:
         problems.append("no X-Content-Type-Options: nosniff")
     if not header(page, "Referrer-Policy"):
         problems.append("no Referrer-Policy")
+    permissions = header(page, "Permissions-Policy") or ""
+    for feature in ("camera", "microphone", "geolocation", "payment"):
+        if f"{feature}=()" not in permissions:
+            problems.append(f"Permissions-Policy does not turn off {feature}")
     return problems
 
 

@@ -1,4 +1,4 @@
-"""Gate 4: every page the four kinds of visitor can reach is valid HTML for the Nu HTML
+"""Gate 4: every page the five kinds of visitor can reach is valid HTML for the Nu HTML
 Checker (the W3C's validator), run once on all pages."""
 
 from onpromet.tests.conftest import VISITORS

@@ -1,5 +1,6 @@
 """Settings come from the environment; production settings pass Django's deployment checks."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -51,3 +52,34 @@ def test_it_refuses_a_database_other_than_postgres():
     result = manage("check", DATABASE_URL="sqlite:///tmp/db.sqlite3")
     assert result.returncode != 0
     assert "PostgreSQL" in result.stderr
+
+
+def test_it_refuses_a_short_secret_key_in_production():
+    result = manage("check", **{**PRODUCTION, "SECRET_KEY": "x" * 49})
+    assert result.returncode != 0
+    assert "at least 50 characters" in result.stderr
+
+
+def _database_settings(**env) -> dict:
+    code = (
+        "import json; from django.conf import settings; "
+        "db = settings.DATABASES['default']; "
+        "print(json.dumps({'age': db['CONN_MAX_AGE'], 'options': db.get('OPTIONS', {})}))"
+    )
+    result = manage("shell", "--no-imports", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_it_closes_connections_after_each_request_in_development():
+    """runserver serves each keep-alive connection in a thread: none may keep its own."""
+    assert _database_settings() == {"age": 0, "options": {}}
+
+
+def test_it_shares_a_bounded_pool_per_process_in_production():
+    assert _database_settings(**PRODUCTION)["options"]["pool"]["max_size"] == 4
+    sized = _database_settings(**PRODUCTION, DATABASE_POOL_SIZE="7")
+    assert sized["options"]["pool"]["max_size"] == 7
+    # The pool replaces persistent connections (Django refuses both at once).
+    assert sized["age"] == 0
+    assert _database_settings(**PRODUCTION, DATABASE_POOL_SIZE="0")["options"] == {}

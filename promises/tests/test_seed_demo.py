@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.services import MODERATION_GROUP
 from notifications.models import Broadcast
 from promises.management.commands.seed_demo import ACCOUNTS, MODERATOR_EMAIL, PASSWORD
 from promises.models import Pledge, Promise, Theme
@@ -108,7 +109,8 @@ def test_it_prints_the_address_and_the_demo_accounts():
         assert user.check_password(PASSWORD)
         assert EmailAddress.objects.filter(user=user, primary=True, verified=True).exists()
     moderator = User.objects.get(email=MODERATOR_EMAIL)
-    assert moderator.is_staff and moderator.is_superuser
+    assert moderator.is_staff and not moderator.is_superuser
+    assert moderator.groups.filter(name=MODERATION_GROUP).exists()
 
 
 def test_it_refuses_to_run_without_debug(settings):

@@ -26,6 +26,7 @@ from django.utils.text import slugify
 from django.utils.translation import override
 
 from accounts.models import User
+from accounts.services import moderator_grant
 from notifications.models import Broadcast
 from promises import services
 from promises.models import Pledge, Promise, Recap, Theme
@@ -38,7 +39,7 @@ DEMO_DOMAIN = "demo.onpromet.localhost"
 
 # (email, display name, role shown in the output); the moderator comes first.
 ACCOUNTS = [
-    (MODERATOR_EMAIL, "Modération", "modération (admin)"),
+    (MODERATOR_EMAIL, "Modération", "modérateur (/admin/)"),
     ("elsa@onpromet.localhost", "Elsa", "initiatrice (plage de Biscarosse)"),
     ("arthur@onpromet.localhost", "Arthur", "initiateur (Bordeaux sans voiture)"),
     ("paula@onpromet.localhost", "Paula", "participante"),
@@ -478,8 +479,6 @@ class Seeder:
                 email=email,
                 display_name=name,
                 password=password,
-                is_staff=email == MODERATOR_EMAIL,
-                is_superuser=email == MODERATOR_EMAIL,
                 date_joined=joined,
             )
             for email, name, _role in ACCOUNTS
@@ -508,6 +507,8 @@ class Seeder:
             for name in initiators
         ]
         users = User.objects.bulk_create(accounts + local + people)
+        # A real moderator, as `manage.py moderator` makes one: staff, never superuser.
+        moderator_grant(user=users[0])
         self.by_name = {user.display_name: user for user in users[: len(accounts) + len(local)]}
         # One in fifteen has not clicked the confirmation link yet: their pledges are pending.
         self.unverified = people[::15]
