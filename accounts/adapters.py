@@ -5,27 +5,41 @@ from urllib.parse import quote
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.core.internal import ratelimit
+from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 
 from notifications.services import email_send_later
 from onpromet.site_url import absolute, site_domain
-from promises.models import Promise
+from promises.models import Pledge, Promise
 
 # Set on the request by receivers.activate_pending_pledges when confirming an address has just
 # activated (or closed) a pledge made while signing up.
 CONFIRMED_PLEDGE_PROMISE_ATTR = "onpromet_confirmed_pledge_promise"
 
 # Links that allauth's flows build from the request (request.build_absolute_uri, so from its
-# Host header) and hand to send_mail without an adapter hook: email template → context key →
-# the URL name it must point to on the public site. The confirmation and reset-key links have
-# hooks (below).
+# Host header) and hand to send_mail without an adapter hook, and links our templates add:
+# email template → context key → the URL name it must point to on the public site. The
+# confirmation and reset-key links have hooks (below).
+RESET_LINK = {"password_reset_url": "account_reset_password"}  # nosec B105 (a URL name)
 FIXED_LINKS = {
     "account/email/unknown_account": {"signup_url": "account_signup"},
     "account/email/account_already_exists": {
         "signup_url": "account_signup",
-        "password_reset_url": "account_reset_password",  # nosec B105 (a URL name)
+        "login_url": "account_login",
+        **RESET_LINK,
     },
+    # Security notices (ACCOUNT_EMAIL_NOTIFICATIONS): "not you? choose a new password".
+    "account/email/email_changed": RESET_LINK,
+    "account/email/email_deleted": RESET_LINK,
+    "account/email/password_changed": RESET_LINK,
+    "account/email/password_reset": RESET_LINK,
+    "account/email/password_set": RESET_LINK,
+}
+# The confirmation at sign-up, and the one sent again (at log-in, from the email page).
+CONFIRMATION_EMAILS = {
+    "account/email/email_confirmation_signup",
+    "account/email/email_confirmation",
 }
 
 LOGIN_FAILED = {"app": "allauth.account", "action": "login_failed"}
@@ -33,6 +47,18 @@ LOGIN_FAILED = {"app": "allauth.account", "action": "login_failed"}
 
 def confirmed_pledge_promise(request) -> Promise | None:
     return getattr(request, CONFIRMED_PLEDGE_PROMISE_ATTR, None)
+
+
+def pending_pledge_promise(user) -> Promise | None:
+    """The promise of the user's latest pledge that waits for their address to be confirmed
+    (a visitor who clicked "Je promets" before signing up), for the confirmation email to
+    name it. The one accounts/receivers.py sends them to once confirmed; one query."""
+    return (
+        Promise.objects.visible_to(user)
+        .filter(pledges__user=user, pledges__status=Pledge.Status.PENDING)
+        .order_by("-pledges__created_at")
+        .first()
+    )
 
 
 def _below_failure_limits(request, key: str) -> bool:
@@ -66,12 +92,20 @@ class AccountAdapter(DefaultAccountAdapter):
             # allauth's templates name the site with current_site.domain; without the sites
             # framework that would be a RequestSite, i.e. the Host header the client sent.
             "current_site": SimpleNamespace(name="OnPromet", domain=site_domain()),
+            # The layout's links (email/base.html), as in the outbox's emails.
+            "site_url": settings.SITE_URL,
+            # The greeting names `user` when allauth passes the account's holder; otherwise the
+            # auth context processor would put the logged-in visitor there, and a reset asked
+            # for someone else's address would greet that address with the visitor's name.
+            "user": None,
             **context,
             **{
                 key: absolute(reverse(url_name))
                 for key, url_name in FIXED_LINKS.get(template_prefix, {}).items()
             },
         }
+        if template_prefix in CONFIRMATION_EMAILS:
+            context["promise"] = pending_pledge_promise(context["user"])
         email_send_later(message=self.render_mail(template_prefix, email, context))
 
     def get_email_confirmation_url(self, request, emailconfirmation) -> str:

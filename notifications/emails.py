@@ -1,11 +1,15 @@
 """Every email of OnPromet is built here, one function per email, from a template triple
 templates/email/<name>.subject.txt, <name>.txt and <name>.html (which extends email/base.html)."""
 
+import re
+from email.header import Header
+from email.message import Message
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -16,6 +20,25 @@ from onpromet.site_url import absolute
 from .models import Broadcast
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+# The whitespace a subject template may have (line breaks, indentation): not the no-break
+# spaces of French typography, which str.split() would also break on.
+_SUBJECT_SPACES = re.compile(r"[ \t\r\n]+")
+
+
+class Email(EmailMultiAlternatives):
+    """An email whose subject reaches the reader without a leading space. Django hands Python
+    the subject already encoded (RFC 2047) without saying it is a Subject; the compat32
+    folding then finds the first encoded word too long to follow "Subject: " and puts it on
+    the next line, which readers unfold to " Objectif atteint…". Any subject with an accent or
+    a no-break space and over about 40 characters did it. A Header told its name folds after
+    the first words instead. (Django 6 uses the modern email API, where this is gone.)"""
+
+    def message(self):
+        message = super().message()
+        del message["Subject"]
+        # Message's own __setitem__: Django's would turn the Header back into a string.
+        Message.__setitem__(message, "Subject", Header(self.subject, header_name="Subject"))
+        return message
 
 
 def unsubscribe_token(*, user_id: int, topic: str) -> str:
@@ -31,10 +54,16 @@ def read_unsubscribe_token(token: str) -> tuple[int, str]:
 def render(name: str, context: dict, *, unsubscribe_url: str | None = None) -> tuple[str, str, str]:
     """The subject, text and HTML of the template triple `name`."""
     context = {**context, "site_url": settings.SITE_URL, "unsubscribe_url": unsubscribe_url}
-    subject = " ".join(render_to_string(f"email/{name}.subject.txt", context).split())
+    subject = render_subject(name, context)
     text = render_to_string(f"email/{name}.txt", context)
     html = render_to_string(f"email/{name}.html", context)
     return subject, text, html
+
+
+def render_subject(name: str, context: dict) -> str:
+    """One line, whatever line breaks the template has, its no-break spaces kept."""
+    subject = render_to_string(f"email/{name}.subject.txt", context)
+    return _SUBJECT_SPACES.sub(" ", subject).strip(" ")
 
 
 def assemble(
@@ -51,9 +80,7 @@ def assemble(
         # One-click unsubscribe (RFC 8058): mail clients POST to the URL without a login.
         headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message = EmailMultiAlternatives(
-        subject=subject, body=text, to=[to], headers=headers, connection=connection
-    )
+    message = Email(subject=subject, body=text, to=[to], headers=headers, connection=connection)
     message.attach_alternative(html, "text/html")
     return message
 
@@ -124,6 +151,7 @@ class BroadcastEmails:
             "promise_url": absolute(promise.get_absolute_url()),
             "relaunch_url": absolute(reverse("promises:relaunch", args=[promise.slug])),
             "agenda_url": absolute(reverse("promises:agenda", args=[promise.slug])),
+            **_reached_context(broadcast),
             **_recap_context(broadcast),
         }
 
@@ -146,6 +174,29 @@ class BroadcastEmails:
             unsubscribe_url=url,
             connection=connection,
         )
+
+
+def _reached_context(broadcast: Broadcast) -> dict:
+    """Who "vous" is in "Objectif atteint": everyone counted when the objective was reached,
+    initiators included (the very audience of the email, Pledge.joined_late False), whether
+    still active or abandoned since; and apart, the initiators, whom the objective does not
+    count (X counts the others), so that the email can say both numbers truly. Abandoners
+    still count, as in the bilan's "au moment de l'objectif": they were there when it was
+    reached."""
+    if broadcast.kind != Broadcast.Kind.REACHED:
+        return {}
+    from promises.models import Pledge
+
+    counts = (
+        broadcast.promise.pledges.at_reach()
+        .filter(status__in=[Pledge.Status.ACTIVE, Pledge.Status.ABANDONED])
+        .aggregate(together=Count("pk"), initiators=Count("pk", filter=Q(is_initiator=True)))
+    )
+    return {
+        "reached_together": counts["together"],
+        "reached_initiators": counts["initiators"],
+        "reached_others": counts["together"] - counts["initiators"],
+    }
 
 
 def _recap_context(broadcast: Broadcast) -> dict:
@@ -198,7 +249,7 @@ def to_payload(message: EmailMultiAlternatives) -> dict:
 
 
 def from_payload(payload: dict) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(
+    message = Email(
         subject=payload["subject"],
         body=payload["body"],
         from_email=payload["from_email"],

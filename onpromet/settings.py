@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "csp",
+    "onpromet",  # its template tags ({% load french %}); it has no models
     "accounts",
     "promises",
     "discussions",
@@ -203,7 +204,7 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_CHANGE_EMAIL = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[OnPromet] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # no "[OnPromet] ": the sender is OnPromet, as in the outbox
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_RATE_LIMITS = {
     # Wrong passwords only (accounts.adapters counts a log-in once it has failed). Strict per

@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from django.views.static import serve
 
+from onpromet import views
 from promises import views as promise_views
 
 # French error pages that need no database (a 503 with Retry-After when it is down).
@@ -27,6 +30,16 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    # Asked for by browsers on files that are not pages, by feed readers and crawlers, whatever
+    # the pages' <link rel="icon"> says. A temporary redirect: in production the file's name
+    # carries its hash, which changes with the icon. Lazy: looked up at each request, once the
+    # static files are collected, not when this module is imported.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.ico"))),
+    # The French error pages, to look at in development (onpromet.views.error_preview).
+    *(
+        path(f"_erreurs/{status:d}/", views.error_preview, {"status": status})
+        for status in views.ERROR_PREVIEWS
+    ),
 ]
 
 

@@ -10,10 +10,13 @@ import logging
 import sys
 from http import HTTPStatus
 
+from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
+from django.views.defaults import page_not_found
 
 logger = logging.getLogger(__name__)
 
@@ -72,3 +75,33 @@ def server_error(request: HttpRequest) -> HttpResponse:
         HTTPStatus.INTERNAL_SERVER_ERROR,
         "Une erreur est survenue : réessayez dans quelques instants.",
     )
+
+
+# --- Previews, in development ---------------------------------------------------------------
+# With DEBUG on, Django shows its own English pages for a 400, a 404 or a 500 instead of ours:
+# /_erreurs/<status>/ draws ours as production serves them, through the same handlers.
+
+
+def _database_down(request: HttpRequest) -> HttpResponse:
+    try:
+        raise OperationalError("aperçu : la base de données ne répond pas")
+    except OperationalError:
+        return server_error(request)
+
+
+ERROR_PREVIEWS = {
+    HTTPStatus.BAD_REQUEST: lambda request: bad_request(request, BadRequest("aperçu")),
+    HTTPStatus.NOT_FOUND: lambda request: page_not_found(request, Http404("aperçu")),
+    HTTPStatus.INTERNAL_SERVER_ERROR: server_error,
+    HTTPStatus.SERVICE_UNAVAILABLE: _database_down,
+}
+
+
+def error_preview(request: HttpRequest, status: int) -> HttpResponse:
+    """The French error page of this status, with that status. Not found unless DEBUG is on:
+    decided here, at each request, rather than by leaving the URL out of the URLconf at
+    import, so that the address behaves in tests (which run with DEBUG off, whatever the
+    environment said at import) exactly as in production."""
+    if not settings.DEBUG:
+        raise Http404
+    return ERROR_PREVIEWS[status](request)

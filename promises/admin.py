@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.utils.text import Truncator
 
 from . import services
+from .forms import action_weekday_errors
 from .models import Pledge, Promise, Theme
 
 # The fields that define the commitment: fixed once someone other than the initiators pledged.
@@ -43,8 +44,25 @@ class ThemeAdmin(admin.ModelAdmin):
         return theme.promise_total
 
 
+class PromiseAdminForm(forms.ModelForm):
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        # The site's rule for an action on one day of each week (promises.forms), once the
+        # dates themselves are valid.
+        if not {"action_date", "action_end_date", "action_weekday"} & self.errors.keys():
+            errors = action_weekday_errors(
+                start=cleaned_data.get("action_date"),
+                end=cleaned_data.get("action_end_date"),
+                weekday=cleaned_data.get("action_weekday"),
+            )
+            for name, message in errors.items():
+                self.add_error(name, message)
+        return cleaned_data
+
+
 @admin.register(Promise)
 class PromiseAdmin(admin.ModelAdmin):
+    form = PromiseAdminForm
     list_display = (
         "short_action",
         "state",
@@ -79,6 +97,9 @@ class PromiseAdmin(admin.ModelAdmin):
                     "objective",
                     "deadline",
                     "action_date",
+                    "action_end_date",
+                    "action_weekday",
+                    "action_schedule",
                     "city",
                     "description",
                     "themes",

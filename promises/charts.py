@@ -7,14 +7,16 @@ figures the picture shows), so a screen reader gets the same story as the eye.
 """
 
 import datetime
+from itertools import pairwise
 
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from onpromet.french import french_date
+
 from . import text
 from .figures import Figures
-from .forecast import french_day
 
 WIDTH, HEIGHT = 640, 280
 # Room for labels at the phone font size too (onpromet.css enlarges the text of the chart
@@ -27,6 +29,14 @@ OBJECTIVE = "#8a5a00"
 GREY = "#5b6b63"
 GRID = "#dfe5e1"
 
+# The date axis. Its labels are never measured by a browser: their width is estimated,
+# generously (system-ui on Debian is DejaVu Sans, about 0.6 em a character), at the desktop
+# size and at the phone size, where onpromet.css enlarges the chart's text and hides the
+# labels of class chart-tick-minor.
+FONT, PHONE_FONT = 12, 22
+CHAR_EM = 0.6
+LABEL_GAP = 10  # at least this much room between two labels, in the drawing's units
+
 
 def _nice_step(span: float, ticks: int = 4) -> int:
     """A round step (1, 2, 5 × 10ⁿ) giving about `ticks` intervals over span."""
@@ -38,26 +48,138 @@ def _nice_step(span: float, ticks: int = 4) -> int:
     return 10 * magnitude
 
 
-def _people(count: int) -> str:
-    return f"{text.format_count(count)} personne{'s' if count > 1 else ''}"
-
-
 def describe(figures: Figures) -> str:
-    """The chart in words (its <desc>)."""
+    """The chart in words (its <desc>); years only when its days are not all in one year."""
     promise = figures.promise
+    deadline = timezone.localdate(promise.deadline)
+    days = [day for day, _ in figures.series] + [deadline]
+    with_year = min(days).year != max(days).year
+
+    def day_text(day: datetime.date) -> str:
+        return french_date(day, weekday=False, year=with_year)
+
     parts = []
     if figures.series:
         first_day, _ = figures.series[0]
         last_day, last = figures.series[-1]
         parts.append(
-            f"Promesses comptées, hors initiateurs, jour après jour, du {french_day(first_day)} "
-            f"au {french_day(last_day)} : {_people(last)} au dernier jour."
+            f"Promesses comptées, hors initiateurs, jour après jour, du {day_text(first_day)} "
+            f"au {day_text(last_day)} : {text.people_count(last)} au dernier jour."
         )
-    parts.append(f"Objectif : {_people(promise.objective)}.")
+    parts.append(f"Objectif : {text.people_count(promise.objective)}.")
     if promise.reached_at:
-        parts.append(f"Objectif atteint le {french_day(timezone.localdate(promise.reached_at))}.")
-    parts.append(f"Date limite : le {french_day(timezone.localdate(promise.deadline))}.")
+        parts.append(f"Objectif atteint le {day_text(timezone.localdate(promise.reached_at))}.")
+    parts.append(f"Date limite : le {day_text(deadline)}.")
     return " ".join(parts)
+
+
+# --- The date axis -----------------------------------------------------------------------------
+
+
+def _label_width(label: str, font: int) -> float:
+    return len(label) * font * CHAR_EM
+
+
+def _day_label(day: datetime.date, *, short: bool) -> str:
+    return french_date(day, weekday=False, short_month=short, year=False)
+
+
+def _days(start: datetime.date, end: datetime.date, step: int, *, short: bool) -> list:
+    count = (end - start).days // step + 1
+    days = [start + datetime.timedelta(days=step * i) for i in range(count)]
+    return [(day, _day_label(day, short=short)) for day in days]
+
+
+def _weeks(start: datetime.date, end: datetime.date, step: int) -> list:
+    """Mondays, every `step` weeks: '7 juil.'."""
+    monday = start + datetime.timedelta(days=-start.weekday() % 7)
+    count = max(0, (end - monday).days // (7 * step) + 1)
+    days = [monday + datetime.timedelta(weeks=step * i) for i in range(count)]
+    return [(day, _day_label(day, short=True)) for day in days]
+
+
+def _months(start: datetime.date, end: datetime.date, step: int) -> list:
+    """First days of months, on multiples of `step` (every quarter: janv., avr., juil., oct.).
+    Monthly or every other month: 'juil. 2027' for the first and each January, the month
+    alone in between; sparser, every label has its year ('oct. 2027'), since a phone may
+    show only one in two; yearly, the year alone ('2028')."""
+    ticks = []
+    year, month = start.year, start.month
+    if start.day > 1:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    while (day := datetime.date(year, month, 1)) <= end:
+        if (month - 1) % step == 0:
+            with_year = step > 2 or not ticks or month == 1
+            label = french_date(day, day=False, month=step < 12, short_month=True, year=with_year)
+            ticks.append((day, label))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return ticks
+
+
+# From the finest to the coarsest: the chart takes the first whose labels all fit.
+_TICK_CHOICES = (
+    lambda start, end: _days(start, end, 1, short=False),
+    lambda start, end: _days(start, end, 1, short=True),
+    lambda start, end: _days(start, end, 2, short=True),
+    lambda start, end: _days(start, end, 3, short=True),
+    lambda start, end: _weeks(start, end, 1),
+    lambda start, end: _weeks(start, end, 2),
+    lambda start, end: _months(start, end, 1),
+    lambda start, end: _months(start, end, 2),
+    lambda start, end: _months(start, end, 3),
+    lambda start, end: _months(start, end, 6),
+    lambda start, end: _months(start, end, 12),
+)
+
+
+def _anchor(x: float, label: str) -> str:
+    """Centred under its tick, unless the label would leave the drawing at the phone size
+    (the anchor is the same for both sizes)."""
+    half = _label_width(label, PHONE_FONT) / 2
+    if x - half < 0:
+        return "start"
+    if x + half > WIDTH:
+        return "end"
+    return "middle"
+
+
+def _extent(x: float, label: str, anchor: str, font: int) -> tuple[float, float]:
+    width = _label_width(label, font)
+    left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+    return left, left + width
+
+
+def _fits(ticks: list, font: int) -> bool:
+    """Each label is inside the drawing and ends at least LABEL_GAP before the next begins
+    (ticks: x, label, anchor)."""
+    extents = [_extent(x, label, anchor, font) for x, label, anchor in ticks]
+    inside = all(left >= 0 and right <= WIDTH for left, right in extents)
+    return inside and all(right + LABEL_GAP <= left for (_, right), (left, _) in pairwise(extents))
+
+
+def _on_phone(ticks: list) -> set[int]:
+    """The indexes of the labels kept on a phone: every n-th from the first, n as small as
+    fits at the phone size; if possible an n that keeps every label with a year ('janv. 2028'),
+    so that a phone also shows where a year begins."""
+    fitting = [n for n in range(1, len(ticks) + 1) if _fits(ticks[::n], PHONE_FONT)]
+    years = {i for i, (_, label, _) in enumerate(ticks) if label[-4:].isdigit()}
+    every = next((n for n in fitting if all(i % n == 0 for i in years)), None)
+    every = every or (fitting[0] if fitting else len(ticks))
+    return set(range(0, len(ticks), every))
+
+
+def date_ticks(start: datetime.date, end: datetime.date, x) -> list[tuple[float, str, str, bool]]:
+    """The labels of the date axis, (x, label, anchor, on_phone): days for a short span,
+    Mondays for a few weeks, months for longer, as many as fit without overlapping at the
+    desktop size; on_phone marks those that still fit at the phone size (_on_phone)."""
+    ticks = []
+    for choice in _TICK_CHOICES:
+        candidates = [(x(day), label) for day, label in choice(start, end)]
+        ticks = [(tick_x, label, _anchor(tick_x, label)) for tick_x, label in candidates]
+        if len(ticks) >= 2 and _fits(ticks, FONT):
+            break
+    on_phone = _on_phone(ticks)
+    return [(*tick, index in on_phone) for index, tick in enumerate(ticks)]
 
 
 def pledges_chart(figures: Figures, *, chart_id: str) -> SafeString:
@@ -99,29 +221,25 @@ def pledges_chart(figures: Figures, *, chart_id: str) -> SafeString:
                 text.format_count(value),
             )
         )
-    # Day axis: the first day, the last, and up to three in between.
-    ticks = [start + datetime.timedelta(days=round(span_days * i / 4)) for i in range(5)]
-    for index, day in enumerate(ticks):
-        if day in ticks[:index]:
-            continue
-        anchor = "start" if day == start else "end" if day == end else "middle"
-        # The 2nd and 4th labels give way on a phone, where five would overlap.
-        minor = ' class="chart-tick-minor"' if index in (1, 3) else ""
+    # The date axis: days, weeks or months, as the span allows (date_ticks).
+    for tick_x, label, anchor, on_phone in date_ticks(start, end, x):
+        minor = "" if on_phone else ' class="chart-tick-minor"'
         parts.append(
             format_html(
                 '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="1"/>'
-                '<text{} x="{}" y="{}" text-anchor="{}" font-size="12" fill="{}">{}</text>',
-                x(day),
+                '<text{} x="{}" y="{}" text-anchor="{}" font-size="{}" fill="{}">{}</text>',
+                tick_x,
                 TOP + PLOT_H,
-                x(day),
+                tick_x,
                 TOP + PLOT_H + 5,
                 GREY,
                 mark_safe(minor),  # noqa: S308  # nosec B308 B703 (a constant)
-                x(day),
+                tick_x,
                 TOP + PLOT_H + 24,
                 anchor,
+                FONT,
                 GREY,
-                french_day(day),
+                label,
             )
         )
     parts.append(
@@ -138,7 +256,9 @@ def pledges_chart(figures: Figures, *, chart_id: str) -> SafeString:
     # rows above the plot so that close dates never overlap.
     markers = [(deadline, "Date limite", GREY, "6 4", TOP - 8)]
     if reached:
-        markers.append((reached, f"Atteint le {french_day(reached)}", GREEN, "2 3", TOP - 32))
+        with_year = start.year != end.year
+        label = f"Atteint le {french_date(reached, weekday=False, year=with_year)}"
+        markers.append((reached, label, GREEN, "2 3", TOP - 32))
     for day, label, colour, dashes, label_y in markers:
         anchor = "end" if x(day) > LEFT + PLOT_W * 0.6 else "start"
         parts.append(

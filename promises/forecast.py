@@ -15,8 +15,8 @@ import math
 from dataclasses import dataclass
 
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
-from django.utils.translation import override
+
+from onpromet.french import french_date
 
 from .figures import Figures
 from .models import Promise
@@ -81,9 +81,7 @@ def poisson_interval(count: int) -> tuple[float, float]:
 
 def french_day(day: datetime.date, *, year: bool = False) -> str:
     """'3 mars', '1er mars', '3 mars 2028'."""
-    with override("fr"):
-        text = date_format(day, "j F Y" if year else "j F")
-    return "1er" + text[1:] if day.day == 1 else text
+    return french_date(day, weekday=False, year=year)
 
 
 def _french_number(value: float) -> str:

@@ -3,6 +3,7 @@ import datetime
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from discussions.forms import PhotoField
 from onpromet.honeypot import HONEYPOT_NAME, HoneypotField
@@ -16,6 +17,42 @@ DEADLINE_MAX_DAYS = 365
 def end_of_day(day: datetime.date) -> datetime.datetime:
     """A deadline given as a day ends at 23:59:59 in the site's time zone (Europe/Paris)."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59, 59)))
+
+
+def action_weekday_errors(
+    *, start: datetime.date | None, end: datetime.date | None, weekday: int | None
+) -> dict[str, str]:
+    """What is wrong with an action on one day of each week, field by field (the site's forms
+    and the admin's). Refused rather than saved with a warning: a first day on another weekday
+    would make the page say "tous les mardis du jeudi 8 juillet" and the calendar start on a
+    day that is not part of the rhythm, in every email and agenda, while the fix is one field
+    of the form still open."""
+    if weekday is None:
+        return {}
+    errors = {}
+    if start is None:
+        errors["action_date"] = "Indiquez la date de début de l'action."
+    if end is None:
+        errors["action_end_date"] = (
+            "Une action chaque semaine a lieu sur une période : indiquez aussi sa fin."
+        )
+    if errors:
+        return errors
+    name = Promise.Weekday(weekday).label
+    if start.weekday() != weekday:
+        day = f"{'1er' if start.day == 1 else start.day} {date_format(start, 'F Y')}"
+        actual = Promise.Weekday(start.weekday()).label
+        return {
+            "action_weekday": f"Le {day} est un {actual}, pas un {name} : choisissez un "
+            f"{name} comme premier jour, ou un autre jour de la semaine."
+        }
+    if end < start + datetime.timedelta(days=7):
+        period = text.action_period(start, end)
+        return {
+            "action_end_date": f"{period[:1].upper()}{period[1:]}, il n'y a qu'un {name} : "
+            "choisissez une fin au moins une semaine plus tard, ou aucun jour de la semaine."
+        }
+    return {}
 
 
 class DateInput(forms.DateInput):
@@ -38,6 +75,15 @@ class PromiseForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choisissez au moins un thème."},
     )
+    action_weekday = forms.TypedChoiceField(
+        label="Chaque semaine, le… (facultatif)",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "Pas chaque semaine"), *Promise.Weekday.choices],
+        help_text="Pour une action qui revient chaque semaine de la période : son premier "
+        "jour tombe ce jour-là, et l'agenda la répète chaque semaine jusqu'à sa fin.",
+    )
     # The view drops what a bot sends (see onpromet.honeypot); never passed on to services.
     website = HoneypotField()
 
@@ -49,6 +95,7 @@ class PromiseForm(forms.ModelForm):
             "deadline",
             "action_date",
             "action_end_date",
+            "action_weekday",
             "action_schedule",
             "description",
             "themes",
@@ -59,7 +106,7 @@ class PromiseForm(forms.ModelForm):
             "objective": "… si combien de personnes le promettent aussi ?",
             "action_date": "Date de l'action, ou de son début (facultative)",
             "action_end_date": "Fin de l'action (facultative, pour une action sur une période)",
-            "action_schedule": "Rythme (facultatif)",
+            "action_schedule": "Horaire ou rythme, en quelques mots (facultatif)",
             "description": "Description",
             "city": "Ville",
         }
@@ -68,6 +115,8 @@ class PromiseForm(forms.ModelForm):
             "Biscarosse le samedi 8 juillet ».",
             "objective": "Le nombre de personnes, vous non compris, qu'il faut pour agir "
             "(entre 1 et 1 000 000).",
+            "action_schedule": "Par exemple « de 9 h à 12 h », ou « un samedi sur deux » pour "
+            "un rythme qui n'est pas chaque semaine.",
             "description": "Le pourquoi, le comment, le lieu de rendez-vous… "
             "Les liens sont rendus cliquables.",
         }
@@ -157,6 +206,13 @@ class PromiseForm(forms.ModelForm):
             self.add_error("action_end_date", "La fin de l'action ne peut pas précéder son début.")
         if cleaned_data.get("action_schedule") and not start and "action_date" not in self.errors:
             self.add_error("action_date", "Indiquez la date de début de l'action.")
+        # The dates must be right first: a weekday is judged against the period they give.
+        if not {"action_date", "action_end_date", "action_weekday"} & self.errors.keys():
+            errors = action_weekday_errors(
+                start=start, end=end, weekday=cleaned_data.get("action_weekday")
+            )
+            for name, message in errors.items():
+                self.add_error(name, message)
         return cleaned_data
 
 

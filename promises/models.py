@@ -44,6 +44,16 @@ class PromiseQuerySet(models.QuerySet):
 
 
 class Promise(models.Model):
+    class Weekday(models.IntegerChoices):
+        # The numbers of datetime.date.weekday(): Monday is 0.
+        MONDAY = 0, "lundi"
+        TUESDAY = 1, "mardi"
+        WEDNESDAY = 2, "mercredi"
+        THURSDAY = 3, "jeudi"
+        FRIDAY = 4, "vendredi"
+        SATURDAY = 5, "samedi"
+        SUNDAY = 6, "dimanche"
+
     class State(models.TextChoices):
         OPEN = "open", "en cours"
         REACHED = "reached", "objectif atteint"
@@ -66,14 +76,22 @@ class Promise(models.Model):
     )
     deadline = models.DateTimeField("date limite pour atteindre l'objectif")
     # The action: one day (action_date alone), or a period (action_date to action_end_date),
-    # described if it recurs ("tous les mardis").
+    # on one day of each week of it (action_weekday: the calendar file repeats it), with
+    # free words for the rest ("de 9 h à 12 h", "un samedi sur deux").
     action_date = models.DateField("date de l'action (début)", null=True, blank=True)
     action_end_date = models.DateField("fin de l'action", null=True, blank=True)
+    action_weekday = models.PositiveSmallIntegerField(
+        "chaque semaine, le",
+        choices=Weekday,
+        null=True,
+        blank=True,
+        help_text="Pour une action sur une période, qui a lieu ce jour-là chaque semaine.",
+    )
     action_schedule = models.CharField(
         "rythme de l'action",
         max_length=100,
         blank=True,
-        help_text="Pour une action qui se répète, par exemple « tous les mardis ».",
+        help_text="En quelques mots, par exemple « de 9 h à 12 h » ou « un samedi sur deux ».",
     )
     description = models.TextField("description")
     themes = models.ManyToManyField(Theme, related_name="promises", verbose_name="thèmes")
@@ -160,8 +178,41 @@ class Promise(models.Model):
 
     @property
     def action_when(self) -> str:
-        """'le samedi 8 juillet 2027' or 'du 7 janvier au 30 juin 2027, tous les mardis'."""
-        return text.action_period(self.action_date, self.action_end_date, self.action_schedule)
+        """'le samedi 8 juillet 2027', 'du 7 janvier au 30 juin 2027, un samedi sur deux', or
+        with a day of the week, 'tous les mardis du 6 juillet au 28 septembre 2027, de 9 h à
+        12 h'."""
+        if not self.is_weekly:
+            return text.action_period(self.action_date, self.action_end_date, self.action_schedule)
+        # Plural of a French day name: one more s (lundis … dimanches).
+        when = (
+            f"tous les {self.get_action_weekday_display()}s "
+            f"{text.action_period(self.action_first_day, self.action_end_date)}"
+        )
+        schedule = " ".join(self.action_schedule.split())
+        return f"{when}, {schedule}" if schedule else when
+
+    @property
+    def is_weekly(self) -> bool:
+        """The action happens on one day of each week of its period (action_weekday); a day of
+        the week without a period, or with less than two such days, is one day."""
+        first = self.action_first_day
+        return (
+            self.action_weekday is not None
+            and first is not None
+            and self.action_end_date is not None
+            and first + datetime.timedelta(days=7) <= self.action_end_date
+        )
+
+    @property
+    def action_first_day(self) -> datetime.date | None:
+        """The first day the action happens: its start, or with a day of the week, the first
+        such day from its start (the form makes them the same; older rows and the admin may
+        not)."""
+        if self.action_date is None or self.action_weekday is None:
+            return self.action_date
+        return self.action_date + datetime.timedelta(
+            days=(self.action_weekday - self.action_date.weekday()) % 7
+        )
 
     @property
     def action_last_day(self) -> datetime.date | None:

@@ -34,6 +34,19 @@ class PromiseAccess:
         return bool(self.pledge and self.pledge.is_pending)
 
     @property
+    def standing(self) -> str:
+        """Where the visitor stands on this promise, which is what the action box and the
+        discussion box tell them: "initiator", "kept", "participant", "pending", "withdrawn",
+        "abandoned", or "visitor" (no pledge: anonymous, outsider, moderator)."""
+        if self.pledge is None:
+            return "visitor"
+        if self.is_initiator:
+            return "initiator"
+        if self.is_participant:
+            return "kept" if self.pledge.kept_at else "participant"
+        return str(self.pledge.status)  # pending, withdrawn, abandoned
+
+    @property
     def can_pledge(self) -> bool:
         """Anonymous visitors may click too: they are taken to sign-up, then counted."""
         if not self.promise.accepts_pledges:
@@ -105,6 +118,12 @@ class PromiseAccess:
             promise=self.promise, is_initiator=True, status=Pledge.Status.ACTIVE
         ).exclude(pk=self.pledge.pk)
         return others.exists()
+
+    @property
+    def can_add_to_agenda(self) -> bool:
+        """ "Ajouter à mon agenda" while the action is still to come: not once it has failed,
+        been cancelled or finished."""
+        return self.promise.action_date is not None and self.is_live
 
     @property
     def can_post_update(self) -> bool:

@@ -83,6 +83,7 @@ def promise_create(
     themes: list[Theme],
     action_date: datetime.date | None = None,
     action_end_date: datetime.date | None = None,
+    action_weekday: int | None = None,
     action_schedule: str = "",
 ) -> Promise:
     promise = Promise.objects.create(
@@ -92,6 +93,7 @@ def promise_create(
         deadline=deadline,
         action_date=action_date,
         action_end_date=action_end_date,
+        action_weekday=action_weekday,
         action_schedule=action_schedule,
         description=description,
         city=city,
@@ -113,7 +115,14 @@ def promise_update(*, promise: Promise, data: dict) -> Promise:
     """Save the edit form's data. The fields that define the commitment (action, objective,
     deadline) change only while nobody else has pledged; checked again under the lock."""
     locked = _lock(promise)
-    fields = ["description", "action_date", "action_end_date", "action_schedule", "city"]
+    fields = [
+        "description",
+        "action_date",
+        "action_end_date",
+        "action_weekday",
+        "action_schedule",
+        "city",
+    ]
     if not locked.terms_locked():
         fields += ["action", "objective", "deadline"]
     for name in fields:

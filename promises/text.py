@@ -3,7 +3,7 @@
 import re
 import unicodedata
 
-from django.utils.formats import date_format
+from onpromet.french import french_date, french_spacing
 
 # Words starting with an "h aspiré" take no elision ("de haïr", not "d'haïr").
 _H_ASPIRE_PREFIXES = (
@@ -55,19 +55,14 @@ def condition(objective: int) -> str:
 
 
 def sentence(action: str, objective: int) -> str:
-    return f"Je promets {elide_de(action)}, {condition(objective)}."
+    """The promise as everyone reads it, pages and emails alike: with French no-break spaces
+    in what the initiator typed (« », : ; ! ?), so that no line of it ends on a «."""
+    return french_spacing(f"Je promets {elide_de(action)}, {condition(objective)}.")
 
 
-def _day(day, with_weekday: bool = False, with_month: bool = True, with_year: bool = True) -> str:
-    """samedi 8 juillet 2027; "1er" for the first of the month, as French writes it."""
-    number = "1er" if day.day == 1 else str(day.day)
-    parts = [date_format(day, "l")] if with_weekday else []
-    parts.append(number)
-    if with_month:
-        parts.append(date_format(day, "F"))
-    if with_year:
-        parts.append(str(day.year))
-    return " ".join(parts)
+def people_count(number: int) -> str:
+    """'1 personne', '12 personnes'."""
+    return f"{format_count(number)} personne{'s' if number > 1 else ''}"
 
 
 def action_period(start, end=None, schedule: str = "") -> str:
@@ -77,14 +72,14 @@ def action_period(start, end=None, schedule: str = "") -> str:
         return ""
     schedule = " ".join(schedule.split())
     if end is None and schedule:
-        when = f"à partir du {_day(start)}"
+        when = f"à partir du {french_date(start, weekday=False)}"
     elif end is None or end <= start:
-        when = f"le {_day(start, with_weekday=True)}"
+        when = f"le {french_date(start)}"
     else:
         same_year = start.year == end.year
         same_month = same_year and start.month == end.month
-        first = _day(start, with_month=not same_month, with_year=not same_year)
-        when = f"du {first} au {_day(end)}"
+        first = french_date(start, weekday=False, month=not same_month, year=not same_year)
+        when = f"du {first} au {french_date(end, weekday=False)}"
     return f"{when}, {schedule}" if schedule else when
 
 

@@ -36,7 +36,10 @@ from .permissions import PromiseAccess, get_access, get_promise
 
 PROMISES_PER_PAGE = 12
 PARTICIPANTS_PER_PAGE = 30
-HOME_CARDS = 6
+# The home page shows a few cards per section: enough to tempt, short on a phone.
+HOME_CARDS = 3
+# "Bientôt à l'objectif": at least half-way there.
+HOME_CLOSE_SHARE = 0.5
 
 
 def _closest_first(promises):
@@ -45,15 +48,20 @@ def _closest_first(promises):
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """Open promises close to their objective, then the newest of the others: each card once,
+    in two queries whatever the number of promises."""
     open_promises = Promise.objects.listed().with_card_data().filter(state=Promise.State.OPEN)
-    return render(
-        request,
-        "home.html",
-        {
-            "closest": _closest_first(open_promises)[:HOME_CARDS],
-            "newest": open_promises.order_by("-created_at")[:HOME_CARDS],
-        },
+    closest = list(
+        _closest_first(open_promises).filter(
+            ratio__gte=HOME_CLOSE_SHARE, pledge_count__lt=F("objective")
+        )[:HOME_CARDS]
     )
+    newest = list(
+        open_promises.exclude(pk__in=[promise.pk for promise in closest]).order_by(
+            "-created_at", "-pk"
+        )[:HOME_CARDS]
+    )
+    return render(request, "home.html", {"closest": closest, "newest": newest})
 
 
 def promise_list(request: HttpRequest) -> HttpResponse:
@@ -477,7 +485,9 @@ def updates(request: HttpRequest, slug: str) -> HttpResponse:
 
 def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     """Ajouter à mon agenda: an iCalendar file (RFC 5545) of the action, all day long, for
-    anyone who can see the promise (a late joiner too)."""
+    anyone who can see the promise (a late joiner too). An action on one day of each week is
+    one event repeated by its rule, from its first such day to the end of the period; any
+    other period is one event over all its days."""
     promise = get_promise(request, slug)
     if promise.action_date is None:
         raise Http404
@@ -490,9 +500,18 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     # Stable across downloads: a calendar that imports the file again updates the event.
     event.add("uid", f"promesse-{promise.pk}@{site_domain()}")
     event.add("dtstamp", timezone.now())
-    event.add("dtstart", promise.action_date)
     # All-day events end on the next day (DTEND is exclusive).
-    event.add("dtend", promise.action_last_day + datetime.timedelta(days=1))
+    if promise.is_weekly:
+        first = promise.action_first_day
+        event.add("dtstart", first)
+        event.add("dtend", first + datetime.timedelta(days=1))
+        # UNTIL is a date like DTSTART (RFC 5545 wants the same type), and inclusive. The
+        # days in date.weekday() order, Monday first.
+        byday = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[promise.action_weekday]
+        event.add("rrule", {"freq": "weekly", "byday": byday, "until": promise.action_end_date})
+    else:
+        event.add("dtstart", promise.action_date)
+        event.add("dtend", promise.action_last_day + datetime.timedelta(days=1))
     event.add("summary", promise.sentence)
     event.add("location", promise.city)
     event.add("url", url)
@@ -550,6 +569,7 @@ def _relaunch_initial(promise: Promise) -> dict:
         "deadline": deadline,
         "action_date": promise.action_date if upcoming else None,
         "action_end_date": promise.action_end_date if upcoming else None,
+        "action_weekday": promise.action_weekday if upcoming else None,
         "action_schedule": promise.action_schedule,
         "description": promise.description,
         "themes": list(promise.themes.all()),

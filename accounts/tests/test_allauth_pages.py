@@ -96,6 +96,8 @@ def _check(response) -> Page:
         "/accounts/confirm-email/",
         "/accounts/confirm-email/cle-invalide/",
         "/accounts/password/reset/key/1-cle-invalide/",
+        "/accounts/password/reset/key/done/",
+        "/accounts/inactive/",
     ],
 )
 def test_it_renders_the_anonymous_pages_in_the_site(client, db, url):
@@ -103,7 +105,13 @@ def test_it_renders_the_anonymous_pages_in_the_site(client, db, url):
 
 
 @pytest.mark.parametrize(
-    "url", ["/accounts/email/", "/accounts/password/change/", "/accounts/logout/"]
+    "url",
+    [
+        "/accounts/email/",
+        "/accounts/password/change/",
+        "/accounts/logout/",
+        "/accounts/reauthenticate/",
+    ],
 )
 def test_it_renders_the_account_pages_in_the_site(client, participant, url):
     client.force_login(participant)
@@ -140,7 +148,7 @@ def test_it_marks_invalid_fields_with_bootstrap_classes(client, db):
     content = response.content.decode()
     assert 'class="textinput form-control is-invalid"' in content
     assert "invalid-feedback" in content
-    assert "Saisissez une adresse de courriel valide." in content
+    assert "Saisissez une adresse e-mail valide." in content
 
 
 def test_it_renders_buttons_with_bootstrap_classes(client, db):

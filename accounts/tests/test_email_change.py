@@ -20,7 +20,7 @@ def test_it_shows_the_current_address(client, participant):
     assert response.status_code == 200
     content = response.content.decode()
     assert participant.email in content
-    assert "Changer d'e-mail" in content
+    assert "Changer d'adresse" in content
 
 
 def test_it_sends_a_confirmation_to_the_new_address(client, participant, mailoutbox):

@@ -128,7 +128,7 @@ def test_it_links_the_account_already_exists_mail_to_the_site(
 
     (mail,) = mailoutbox
     assert mail.to == [participant.email]
-    assert mail.subject == "[OnPromet] Ce compte existe déjà"
+    assert mail.subject == "Vous avez déjà un compte OnPromet"
     assert_links_on_site(mail, site_url, leading_to="/accounts/password/reset/")
 
 

@@ -36,7 +36,7 @@ def test_it_answers_a_signup_with_a_taken_address_like_a_new_one(client, partici
     # No second account; the owner of the address is told by email instead.
     assert User.objects.filter(email__iexact=participant.email).count() == 1
     assert [mail.to for mail in mailoutbox] == [[participant.email], ["nouvelle@example.org"]]
-    assert mailoutbox[0].subject == "[OnPromet] Ce compte existe déjà"
+    assert mailoutbox[0].subject == "Vous avez déjà un compte OnPromet"
 
 
 def test_it_answers_a_reset_for_an_unknown_address_like_a_known_one(
@@ -53,4 +53,4 @@ def test_it_answers_a_reset_for_an_unknown_address_like_a_known_one(
     assert "inconnu" not in unknown.content.decode()
 
     assert [mail.to for mail in mailoutbox] == [[participant.email], ["inconnue@example.org"]]
-    assert mailoutbox[1].subject == "[OnPromet] Compte inconnu"
+    assert mailoutbox[1].subject == "Aucun compte OnPromet à cette adresse"

@@ -39,7 +39,7 @@ def test_it_asks_before_logging_out_on_get(client, participant):
     client.force_login(participant)
     response = client.get("/accounts/logout/")
     assert response.status_code == 200
-    assert "Êtes-vous sûr(e) de vouloir vous déconnecter ?" in response.content.decode()
+    assert "Voulez-vous vous déconnecter d'OnPromet ?" in response.content.decode()
     assert "_auth_user_id" in client.session
 
 

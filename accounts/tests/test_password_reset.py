@@ -19,7 +19,7 @@ def test_it_resets_the_password_end_to_end(client, participant, mailoutbox):
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert mail.to == [participant.email]
-    assert mail.subject == "[OnPromet] E-mail de réinitialisation de mot de passe"
+    assert mail.subject == "Choisissez un nouveau mot de passe pour OnPromet"
     link = RESET_LINK.search(mail.body).group(1)
 
     # The link moves the key into the session, then shows the form without the key in the URL.
@@ -28,7 +28,7 @@ def test_it_resets_the_password_end_to_end(client, participant, mailoutbox):
     form_url = response["Location"]
     page = client.get(form_url)
     assert page.status_code == 200
-    assert "Modifier le mot de passe" in page.content.decode()
+    assert "Choisissez un nouveau mot de passe" in page.content.decode()
 
     response = client.post(form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
     assert response.status_code == 302
@@ -52,4 +52,4 @@ def test_it_refuses_a_used_link(client, participant, mailoutbox):
     client.post("/accounts/logout/")
 
     response = client.get(link, follow=True)
-    assert "Mauvais jeton" in response.content.decode()
+    assert "Ce lien ne fonctionne plus" in response.content.decode()

@@ -46,8 +46,8 @@ def test_it_creates_the_account_and_sends_a_confirmation_email(client, db, mailo
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert mail.to == ["zoe@example.org"]
-    assert mail.subject == "[OnPromet] Confirmez votre adresse e-mail"
-    assert "Bonjour de la part d'OnPromet !" in mail.body
+    assert mail.subject == "Confirmez votre adresse e-mail sur OnPromet"
+    assert mail.body.startswith("Bonjour Zoé Martin,")
     assert CONFIRM_LINK.search(mail.body)
 
 

@@ -39,10 +39,11 @@ def test_it_sends_anonymous_visitors_to_log_in(as_user, pledged):
 
 
 def test_it_tells_others_why_they_cannot_write(as_user, pledged):
-    for who in ("anonymous", "outsider"):
-        assert "Promettez pour participer à la discussion" in page_text(
-            as_user(who).get(pledged.get_absolute_url())
-        )
+    for who, text in (
+        ("anonymous", "Promettez (en créant votre compte) pour participer à la discussion"),
+        ("outsider", "Promettez pour participer à la discussion"),
+    ):
+        assert text in page_text(as_user(who).get(pledged.get_absolute_url()))
 
 
 def test_it_shows_the_discussion_to_anonymous_readers(as_user, post, pledged):

@@ -11,8 +11,8 @@ from notifications.tests.factories import reach
 from promises import services
 from promises.models import Promise
 
-REACHED = "Objectif atteint : passez à l'action !"
-WELCOME = "Bienvenue ! L'objectif est atteint : passez à l'action"
+REACHED = "Objectif atteint\u00a0: passez à l'action\u00a0!"
+WELCOME = "Bienvenue\u00a0! L'objectif est atteint\u00a0: passez à l'action"
 
 
 def _send_all(promise) -> None:

@@ -25,8 +25,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 THREADS = 40
 ROUNDS = 3
 OBJECTIVE = 5
-REACHED = "Objectif atteint : passez à l'action !"
-WELCOME = "Bienvenue ! L'objectif est atteint : passez à l'action"
+REACHED = "Objectif atteint\u00a0: passez à l'action\u00a0!"
+WELCOME = "Bienvenue\u00a0! L'objectif est atteint\u00a0: passez à l'action"
 
 
 def _wait_until(condition, timeout: float = 60.0) -> bool:

@@ -51,11 +51,11 @@ def test_it_writes_the_recap_with_its_figures(smtp, initiator, settings):
         assert "ramasser les déchets le long du canal" in body
         assert "210 kg ramassés." in body
         assert "sur les 6 personnes qui ont participé" in body
-        assert "au moment où l'objectif a été atteint (67 %)" in body
-        assert "ont rejoint en cours de route (33 %)" in body
-        assert "ont posté au moins une photo (50 %)" in body
-        assert "disent avoir tenu leur promesse (33 %)" in body
-        assert "ont abandonné en cours d'action (33 %)" in body
+        assert "au moment où l'objectif a été atteint (67\u00a0%)" in body
+        assert "ont rejoint en cours de route (33\u00a0%)" in body
+        assert "ont posté au moins une photo (50\u00a0%)" in body
+        assert "disent avoir tenu leur promesse (33\u00a0%)" in body
+        assert "ont abandonné en cours d'action (33\u00a0%)" in body
         assert f"https://onpromet.example/promesses/{story.promise.slug}/bilan/" in body
         assert "https://onpromet.example/notifications/desabonnement/" in body
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

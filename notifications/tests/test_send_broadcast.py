@@ -39,7 +39,7 @@ def test_it_writes_a_complete_email_in_french(smtp, promise, settings):
     send_broadcast(Broadcast.objects.get(kind=Broadcast.Kind.REACHED).pk)
 
     message = smtp.messages[0]
-    assert message["Subject"] == "Objectif atteint : passez à l'action !"
+    assert message["Subject"] == "Objectif atteint\u00a0: passez à l'action\u00a0!"
     text, html = _body(message, "plain"), _body(message, "html")
     for body in (text, html):
         assert "aller nettoyer la plage de Biscarosse" in body
@@ -82,7 +82,7 @@ def test_it_releases_participants_and_gives_initiators_the_figures(
     by_recipient = {str(m["To"]): m for m in smtp.messages}
     assert "libéré" in _body(by_recipient[participant.email], "plain")
     to_initiator = _body(by_recipient[initiator.email], "plain")
-    assert "1 personne a promis sur un objectif de 3 (33 %)" in to_initiator
+    assert "1 personne a promis sur un objectif de 3 (33\u00a0%)" in to_initiator
     # "Relancer": the create form, pre-filled from the failed promise.
     assert f"/promesses/{pledged.slug}/relancer/" in to_initiator
 

@@ -159,7 +159,9 @@ def test_it_counts_a_pledge_and_sends_the_news_once_redis_is_back(down, smtp, wo
     assert sweep()["enqueued"] == 1
     assert smtp.wait_for(2, timeout=60)
     assert smtp.recipients == {user.email: 1, promise.created_by.email: 1}
-    assert {str(m["Subject"]) for m in smtp.messages} == {"Objectif atteint : passez à l'action !"}
+    assert {str(m["Subject"]) for m in smtp.messages} == {
+        "Objectif atteint\u00a0: passez à l'action\u00a0!"
+    }
 
 
 @pytest.mark.django_db(transaction=True)

@@ -3,6 +3,7 @@
 import datetime
 
 import icalendar
+from dateutil.rrule import rrulestr
 from django.urls import reverse
 
 from promises.models import Promise
@@ -41,6 +42,7 @@ def test_it_serves_a_valid_all_day_event(client, promise, settings):
     assert str(event["UID"]) == f"promesse-{promise.pk}@onpromet.example"
     assert "DTSTAMP" in event
     assert "Du 7 janvier au 30 juin 2027" in str(event["DESCRIPTION"])
+    assert "RRULE" not in event  # a period without a day of the week: one event, as before
 
 
 def test_it_ends_a_single_day_the_next_day(client, promise):
@@ -60,3 +62,51 @@ def test_it_is_hidden_with_its_promise(client, promise, outsider):
     )
     client.force_login(outsider)
     assert _ics(client, promise).status_code == 404
+
+
+def _weekly(promise, start, end=datetime.date(2027, 9, 30)):
+    Promise.objects.filter(pk=promise.pk).update(
+        action_date=start,
+        action_end_date=end,
+        action_weekday=Promise.Weekday.TUESDAY,
+        action_schedule="de 9 h à 12 h",
+    )
+    promise.refresh_from_db()
+
+
+def test_it_repeats_a_weekly_action_every_such_day_of_the_period(client, promise):
+    _weekly(promise, datetime.date(2027, 7, 6))
+
+    calendar = icalendar.Calendar.from_ical(_ics(client, promise).content)
+
+    [event] = calendar.walk("VEVENT")
+    assert event.decoded("DTSTART") == datetime.date(2027, 7, 6)
+    assert event.decoded("DTEND") == datetime.date(2027, 7, 7)  # one day each time
+    rule = event["RRULE"]
+    assert rule["FREQ"] == ["WEEKLY"]
+    assert rule["BYDAY"] == ["TU"]
+    assert rule["UNTIL"] == [datetime.date(2027, 9, 30)]
+    days = [
+        moment.date()
+        for moment in rrulestr(rule.to_ical().decode(), dtstart=datetime.datetime(2027, 7, 6))
+    ]
+    assert days[0] == datetime.date(2027, 7, 6) and days[-1] == datetime.date(2027, 9, 28)
+    assert len(days) == 13 and {day.weekday() for day in days} == {1}
+    assert str(event["DESCRIPTION"]).startswith(
+        "Tous les mardis du 6 juillet au 30 septembre 2027, de 9 h à 12 h."
+    )
+
+
+def test_it_starts_on_the_first_such_day_when_the_period_starts_on_another(client, promise):
+    # Possible only for rows set in the admin or before the form checked the first day.
+    _weekly(promise, datetime.date(2027, 7, 8))
+    [event] = icalendar.Calendar.from_ical(_ics(client, promise).content).walk("VEVENT")
+    assert event.decoded("DTSTART") == datetime.date(2027, 7, 13)
+    assert event["RRULE"]["BYDAY"] == ["TU"]
+
+
+def test_it_keeps_a_period_with_a_single_such_day_in_one_event(client, promise):
+    _weekly(promise, datetime.date(2027, 7, 6), end=datetime.date(2027, 7, 10))
+    [event] = icalendar.Calendar.from_ical(_ics(client, promise).content).walk("VEVENT")
+    assert "RRULE" not in event
+    assert event.decoded("DTEND") == datetime.date(2027, 7, 11)

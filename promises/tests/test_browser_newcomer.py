@@ -46,15 +46,15 @@ def test_a_newcomer_pledges_signs_up_confirms_and_withdraws(
     page.get_by_role("button", name="Je promets", exact=True).click()
 
     # Not logged in: the intent is kept and the sign-up page comes back to the promise.
-    expect(page.get_by_role("heading", name="Création de compte")).to_be_visible()
+    expect(page.get_by_role("heading", name="Créer un compte")).to_be_visible()
     url = urlsplit(page.url)
     assert url.path == "/accounts/signup/"
     assert parse_qs(url.query) == {"next": [promise_path]}
     page.get_by_label("Nom affiché").fill("Nadia")
-    page.get_by_label("Courriel").fill("nadia@example.org")
+    page.get_by_label("Adresse e-mail").fill("nadia@example.org")
     page.get_by_label(PASSWORD_LABEL).fill(PASSWORD)
     page.get_by_label("Mot de passe (confirmation)").fill(PASSWORD)
-    page.get_by_role("button", name="Création de compte").click()
+    page.get_by_role("button", name="Créer mon compte").click()
 
     expect(page.get_by_role("heading", name="Vérifiez votre adresse e-mail")).to_be_visible()
     newcomer = User.objects.get(email="nadia@example.org")
@@ -107,9 +107,9 @@ def test_a_confirmed_user_launches_a_promise(live_server, new_page, browser_erro
 
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Se connecter").click()
-    page.get_by_label("Courriel").fill(participant.email)
+    page.get_by_label("Adresse e-mail").fill(participant.email)
     page.get_by_label(PASSWORD_LABEL).fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
+    page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
 
     navigation = page.get_by_role("navigation", name="Navigation principale")

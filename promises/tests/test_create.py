@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -100,3 +101,57 @@ def test_it_keeps_what_was_typed_when_refusing(client, initiator, form_data):
     client.force_login(initiator)
     response = client.post(URL, {**form_data, "objective": "0"})
     assert "On se retrouve au poste de secours." in page_text(response)
+
+
+# In May 2027: Tuesday 6 July to Thursday 30 September 2027 is to come.
+MAY_2027 = datetime.datetime(2027, 5, 3, 12, tzinfo=datetime.UTC)
+
+
+def _weekly(form_data: dict, **changes) -> dict:
+    return {
+        **form_data,
+        "deadline": "2027-06-30",
+        "action_date": "2027-07-06",
+        "action_end_date": "2027-09-30",
+        "action_weekday": str(Promise.Weekday.TUESDAY.value),
+        "action_schedule": "de 9 h à 12 h",
+        **changes,
+    }
+
+
+def test_it_creates_a_weekly_action_and_shows_its_rhythm(client, initiator, form_data):
+    with time_machine.travel(MAY_2027):
+        client.force_login(initiator)  # in May: a session opened today would have expired
+        response = client.post(URL, _weekly(form_data))
+        promise = Promise.objects.get()
+        assert response.status_code == 302
+        page = page_text(client.get(promise.get_absolute_url()))
+    assert promise.action_weekday == Promise.Weekday.TUESDAY
+    assert promise.action_schedule == "de 9 h à 12 h"
+    assert "Tous les mardis du 6 juillet au 30 septembre 2027, de 9 h à 12 h" in page
+
+
+def test_it_refuses_a_weekly_action_whose_first_day_is_another_weekday(
+    client, initiator, form_data
+):
+    with time_machine.travel(MAY_2027):
+        client.force_login(initiator)  # in May: a session opened today would have expired
+        response = client.post(URL, _weekly(form_data, action_date="2027-07-08"))
+    assert response.status_code == 200
+    assert (
+        "Le 8 juillet 2027 est un jeudi, pas un mardi : choisissez un mardi comme premier "
+        "jour, ou un autre jour de la semaine." in page_text(response)
+    )
+    assert not Promise.objects.exists()
+
+
+def test_it_offers_the_days_of_the_week_after_the_period(client, initiator):
+    client.force_login(initiator)
+    form = client.get(URL).context["form"]
+    names = list(form.fields)
+    assert names.index("action_end_date") + 1 == names.index("action_weekday")
+    assert names.index("action_weekday") + 1 == names.index("action_schedule")
+    assert [label for _, label in form.fields["action_weekday"].choices] == [
+        "Pas chaque semaine", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi",
+        "dimanche",
+    ]  # fmt: skip

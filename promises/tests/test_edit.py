@@ -101,3 +101,63 @@ def test_it_forbids_others_to_cancel(client, pledged, request, who):
     assert client.post(reverse("promises:cancel", args=[pledged.slug])).status_code == 403
     pledged.refresh_from_db()
     assert pledged.state == Promise.State.OPEN
+
+
+def test_it_lets_the_initiator_choose_a_weekday_once_others_have_pledged(
+    client, pledged, initiator
+):
+    # The day of the week is not one of the terms people pledged on: it stays editable.
+    client.force_login(initiator)
+    start = timezone.localdate() + datetime.timedelta(days=40)
+    start += datetime.timedelta(days=(Promise.Weekday.SATURDAY - start.weekday()) % 7)
+    end = start + datetime.timedelta(days=28)
+    response = client.post(
+        edit_url(pledged),
+        data_for(
+            pledged,
+            action_date=start.isoformat(),
+            action_end_date=end.isoformat(),
+            action_weekday=str(Promise.Weekday.SATURDAY.value),
+        ),
+    )
+    assert response.status_code == 302
+    pledged.refresh_from_db()
+    assert pledged.action_weekday == Promise.Weekday.SATURDAY
+    assert pledged.action_when.startswith("tous les samedis du ")
+
+
+def test_it_refuses_to_move_a_weekly_action_to_another_weekday(client, promise, initiator):
+    client.force_login(initiator)
+    start = timezone.localdate() + datetime.timedelta(days=40)
+    start += datetime.timedelta(days=(Promise.Weekday.SATURDAY - start.weekday()) % 7)
+    Promise.objects.filter(pk=promise.pk).update(
+        action_date=start,
+        action_end_date=start + datetime.timedelta(days=28),
+        action_weekday=Promise.Weekday.SATURDAY,
+    )
+    promise.refresh_from_db()
+    sunday = start + datetime.timedelta(days=1)
+    form = client.get(edit_url(promise)).context["form"]
+    assert form.initial["action_weekday"] == Promise.Weekday.SATURDAY
+
+    response = client.post(
+        edit_url(promise),
+        data_for(
+            promise,
+            action_date=sunday.isoformat(),
+            action_end_date=promise.action_end_date.isoformat(),
+            action_weekday=str(Promise.Weekday.SATURDAY.value),
+        ),
+    )
+    assert response.status_code == 200
+    assert "est un dimanche, pas un samedi" in page_text(response)
+    promise.refresh_from_db()
+    assert promise.action_date == start
+
+    response = client.post(
+        edit_url(promise),
+        data_for(promise, action_date=sunday.isoformat(), action_weekday=""),
+    )
+    assert response.status_code == 302
+    promise.refresh_from_db()
+    assert (promise.action_date, promise.action_weekday) == (sunday, None)

@@ -1,17 +1,21 @@
 """`manage.py seed_demo`: the demo data that `make run` shows."""
 
+import hashlib
 import io
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import MODERATION_GROUP
+from discussions.models import Comment, Post
 from notifications.models import Broadcast
 from promises.management.commands.seed_demo import ACCOUNTS, MODERATOR_EMAIL, PASSWORD
-from promises.models import Pledge, Promise, Theme
+from promises.models import Pledge, Promise, Theme, Update
 
 pytestmark = pytest.mark.django_db
 
@@ -28,16 +32,30 @@ def seed_demo() -> str:
     return out.getvalue()
 
 
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, seeded once for the whole module (it takes seconds), in a transaction rolled
+    back at the end; each test runs inside it, in a savepoint of its own. Returns the first
+    run's output and where its photos were written."""
+    media = tmp_path_factory.mktemp("demo-media")
+    settings = override_settings(
+        DEBUG=True,
+        MEDIA_ROOT=media,
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    )
+    with django_db_blocker.unblock(), settings, transaction.atomic():
+        yield {"output": seed_demo(), "media": media}
+        transaction.set_rollback(True)
+
+
 def row_counts() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
-        for model in (User, EmailAddress, Theme, Promise, Pledge)
+        for model in (User, EmailAddress, Theme, Promise, Pledge, Post, Comment, Update)
     }
 
 
-def test_it_creates_promises_in_every_state():
-    seed_demo()
-
+def test_it_creates_promises_in_every_state(demo):
     states = set(Promise.objects.values_list("state", flat=True))
     assert states >= {
         Promise.State.OPEN,
@@ -57,16 +75,12 @@ def test_it_creates_promises_in_every_state():
     assert User.objects.count() >= 150
 
 
-def test_it_keeps_every_counter_equal_to_the_counted_pledges():
-    seed_demo()
-
+def test_it_keeps_every_counter_equal_to_the_counted_pledges(demo):
     for promise in Promise.objects.all():
         assert promise.pledge_count == promise.pledges.counted().count(), promise.city
 
 
-def test_it_dates_the_story_consistently():
-    seed_demo()
-
+def test_it_dates_the_story_consistently(demo):
     now = timezone.now()
     for promise in Promise.objects.all():
         pledges = promise.pledges.all()
@@ -88,8 +102,7 @@ def test_it_dates_the_story_consistently():
         assert promise.pledge_count < promise.objective
 
 
-def test_it_does_not_duplicate_anything_when_run_twice():
-    seed_demo()
+def test_it_does_not_duplicate_anything_when_run_twice(demo):
     before = row_counts()
 
     output = seed_demo()
@@ -98,8 +111,13 @@ def test_it_does_not_duplicate_anything_when_run_twice():
     assert "déjà présentes" in output
 
 
-def test_it_prints_the_address_and_the_demo_accounts():
-    output = seed_demo()
+def test_it_says_what_it_made_and_how_long_it_took(demo):
+    assert "12 promesses, 260 participants" in demo["output"]
+    assert " s)." in demo["output"]
+
+
+def test_it_prints_the_address_and_the_demo_accounts(demo):
+    output = demo["output"]
 
     assert "http://127.0.0.1:8000/" in output
     assert PASSWORD in output
@@ -116,15 +134,15 @@ def test_it_prints_the_address_and_the_demo_accounts():
 def test_it_refuses_to_run_without_debug(settings):
     settings.DEBUG = False
 
+    before = User.objects.count()
+
     with pytest.raises(CommandError):
         seed_demo()
 
-    assert not User.objects.exists()
+    assert User.objects.count() == before
 
 
-def test_it_finishes_a_promise_with_a_published_recap():
-    seed_demo()
-
+def test_it_finishes_a_promise_with_a_published_recap(demo):
     finished = Promise.objects.get(state=Promise.State.FINISHED)
     recap = finished.recap
     assert recap.is_published and recap.published_at == finished.finished_at
@@ -139,3 +157,72 @@ def test_it_finishes_a_promise_with_a_published_recap():
     assert finished.pledges.filter(status=Pledge.Status.ABANDONED).count() == 2
     # Its past emails are not sent now.
     assert not Broadcast.objects.filter(promise=finished).exists()
+
+
+def test_it_fills_discussions_with_replies_from_participants(demo):
+    with_replies = Promise.objects.filter(posts__comments__isnull=False).distinct()
+    assert with_replies.count() >= 5
+    now = timezone.now()
+    for post in Post.objects.select_related("promise").prefetch_related("comments"):
+        promise = post.promise
+        # Written by someone who took part (initiators included), after pledging, in the past.
+        pledge = promise.pledges.get(user=post.author_id)
+        assert pledge.activated_at <= post.created_at <= now, promise.city
+        assert promise.created_at < post.created_at
+        for comment in post.comments.all():
+            assert promise.pledges.filter(user=comment.author_id).exists(), promise.city
+            assert post.created_at < comment.created_at <= now, promise.city
+    # Spread over the past weeks, not stamped at the time the command ran.
+    days = {timezone.localdate(at) for at in Post.objects.values_list("created_at", flat=True)}
+    assert len(days) >= 10
+    assert Post.objects.filter(is_pinned=True).exists()
+
+
+def test_it_posts_photos_that_are_not_all_the_same(demo):
+    photos = Post.objects.with_photo()
+    assert photos.values("promise").distinct().count() >= 5
+    digests = set()
+    for post in photos:
+        content = (demo["media"] / post.photo.name).read_bytes()
+        # Processed like an upload: re-encoded to WebP, with a thumbnail.
+        assert content[8:12] == b"WEBP"
+        assert post.thumbnail and post.photo_width and post.photo_height
+        digests.add(hashlib.sha256(content).hexdigest())
+    assert len(digests) == photos.count() >= 10
+
+
+def test_it_publishes_news_from_the_initiators(demo):
+    assert Update.objects.values("promise").distinct().count() >= 5
+    assert Update.objects.exclude(photo="").exists()
+    now = timezone.now()
+    for update in Update.objects.select_related("promise"):
+        assert update.promise.pledges.filter(user=update.author_id, is_initiator=True).exists()
+        assert update.promise.created_at < update.created_at < now
+
+
+def test_it_keeps_promises_with_comments_and_photos_after_the_action(demo):
+    kept = Pledge.objects.exclude(kept_at=None).select_related("promise")
+    assert {pledge.promise.state for pledge in kept} == {
+        Promise.State.REACHED,
+        Promise.State.FINISHED,
+    }
+    for pledge in kept:
+        assert pledge.status == Pledge.Status.ACTIVE
+        assert pledge.kept_at.date() >= pledge.promise.action_date
+    said = Post.objects.filter(text__startswith="J'ai tenu ma promesse !")
+    assert said.count() >= 4
+    assert said.exclude(photo="").exists()
+    for post in said:
+        pledge = Pledge.objects.get(promise=post.promise_id, user=post.author_id)
+        assert post.created_at == pledge.kept_at
+
+
+def test_it_records_abandons_with_their_reason(demo):
+    abandoned = Pledge.objects.filter(status=Pledge.Status.ABANDONED)
+    assert abandoned.count() >= 4
+    assert not abandoned.filter(abandon_reason="").exists()
+
+
+def test_it_sends_none_of_the_past_emails(demo):
+    # Posts of initiators, replies, news, reached, bilan…: every broadcast of the demo is gone.
+    assert not Broadcast.objects.exists()

@@ -1,11 +1,15 @@
-"""Demo data for `make run`: French stories, promises in every state, a few hundred people.
+"""Demo data for `make run`: French stories, promises in every state, a few hundred people, and
+what they say and show along the way (news, discussions with replies, photos, kept promises,
+abandons, a published bilan).
 
-The promises go through the real services (promise_create, pledge_create, pledge_withdraw,
-pledge_abandon, promise_cancel, promises_fail_expired), so counters and transitions are the ones
-the site itself would produce. Only afterwards are the timestamps moved into the past weeks with
-queryset updates, so that listings look natural: the order of the service calls is the order of
-those timestamps, hence reached_at is the activation time of the pledge that reached the
-objective and late joiners are activated after it.
+The stories themselves are plain data in promises/demo/stories.py; this command plays them. It
+goes through the real services (promise_create, pledge_create, pledge_withdraw, pledge_abandon,
+promise_cancel, promises_fail_expired, update_create, post_create, comment_create, pledge_keep,
+recap_save, recap_publish), so counters, transitions and photos are the ones the site itself
+would produce. Only afterwards are the timestamps moved into the past weeks with queryset
+updates, so that listings look natural: the order of the service calls is the order of those
+timestamps, hence reached_at is the activation time of the pledge that reached the objective and
+late joiners are activated after it.
 
 Idempotent: once the moderator account exists, the command only prints the demo accounts.
 """
@@ -13,7 +17,7 @@ Idempotent: once the moderator account exists, the command only prints the demo 
 import datetime
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -27,77 +31,25 @@ from django.utils.translation import override
 
 from accounts.models import User
 from accounts.services import moderator_grant
+from discussions import services as discussion_services
+from discussions.images import ProcessedPhoto, process_photo
+from discussions.models import Comment, Post
 from notifications.models import Broadcast
 from promises import services
-from promises.models import Pledge, Promise, Recap, Theme
-from promises.text import elide_de
+from promises.demo import people
+from promises.demo.people import ACCOUNTS, MODERATOR_EMAIL
+from promises.demo.photos import photo_upload
+from promises.demo.stories import STORIES, Moment, Story
+from promises.models import Pledge, Promise, Recap, Theme, Update
+from promises.text import elide_de, french_date
 
 # The documented demo password; the command refuses to run when DEBUG is off.
 PASSWORD = "onpromet-demo"  # noqa: S105  # nosec B105
-MODERATOR_EMAIL = "moderation@onpromet.localhost"
-DEMO_DOMAIN = "demo.onpromet.localhost"
-
-# (email, display name, role shown in the output); the moderator comes first.
-ACCOUNTS = [
-    (MODERATOR_EMAIL, "Modération", "modérateur (/admin/)"),
-    ("elsa@onpromet.localhost", "Elsa", "initiatrice (plage de Biscarosse)"),
-    ("arthur@onpromet.localhost", "Arthur", "initiateur (Bordeaux sans voiture)"),
-    ("paula@onpromet.localhost", "Paula", "participante"),
-]
-
-THEMES = ["Environnement", "Mobilité", "Alimentation", "Solidarité", "Déchets", "Vivre ensemble"]
-
-FIRST_NAMES = (
-    "Camille", "Léa", "Manon", "Chloé", "Emma", "Inès", "Jade", "Louise", "Alice", "Lina", "Zoé",
-    "Sarah", "Juliette", "Lucie", "Clara", "Anaïs", "Margaux", "Mathilde", "Pauline", "Marion",
-    "Laura", "Julie", "Claire", "Hélène", "Nathalie", "Sandrine", "Isabelle", "Sylvie",
-    "Christine", "Martine", "Agathe", "Rose", "Ambre", "Romane", "Nour", "Yasmine", "Fatou",
-    "Aïcha", "Maëlle", "Gwenaëlle", "Solène", "Lucas", "Hugo", "Louis", "Gabriel", "Arthur",
-    "Jules", "Adam", "Raphaël", "Léo", "Tom", "Théo", "Nathan", "Paul", "Maxime", "Antoine",
-    "Thomas", "Nicolas", "Julien", "Pierre", "Alexandre", "Guillaume", "Mathieu", "Sébastien",
-    "Olivier", "Philippe", "Laurent", "Éric", "François", "Bernard", "Jean", "Michel", "Karim",
-    "Mehdi", "Youssef", "Samir", "Moussa", "Yannick", "Erwan", "Loïc", "Gaël", "Baptiste",
-    "Clément", "Romain", "Victor", "Martin", "Simon", "Bastien", "Quentin", "Florian", "Axel",
-    "Dominique", "Frédérique",
-)  # fmt: skip
-
-INITIALS = "ABCDEFGHJLMNPRSTV"
-
-
-@dataclass
-class Story:
-    """One promise and the life of its pledges, relative to now."""
-
-    action: str
-    objective: int
-    city: str
-    themes: list[str]
-    description: str
-    initiator: str  # display name of a demo account or of a named local initiator
-    created_ago: datetime.timedelta
-    deadline: datetime.datetime
-    action_date: datetime.date | None
-    state: str
-    counted: int  # open/failed/cancelled: the final count; reached: the objective
-    withdrawn: int = 0  # open/failed/cancelled only: a withdrawal can't happen once reached
-    pending: int = 0  # unconfirmed email addresses
-    late: int = 0  # reached only: joined after the objective was reached
-    abandons: list[str] = field(default_factory=list)  # reached only: one reason each
-    reached_ago: datetime.timedelta | None = None
-    cancelled_ago: datetime.timedelta | None = None
-    with_paula: bool = False
-    # reached only: the initiator publishes this bilan (the promise is then finished), after
-    # `kept` participants said they kept their promise.
-    recap: str = ""
-    kept: int = 0
-    finished_ago: datetime.timedelta | None = None
 
 
 def _french_day(day: datetime.date) -> str:
     """samedi 5 décembre, mardi 1er décembre."""
-    with override("fr"):
-        text = date_format(day, "l j F")
-    return text.replace(" 1 ", " 1er ", 1)
+    return french_date(day, year=False)
 
 
 def _next_weekday(start: datetime.date, weekday: int) -> datetime.date:
@@ -122,292 +74,33 @@ def _evening(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(20, 0)))
 
 
-def _stories(now: datetime.datetime) -> list[Story]:
-    today = timezone.localdate(now)
-    days = datetime.timedelta
-    MON, TUE, SAT, SUN = 0, 1, 5, 6
+@dataclass(frozen=True)
+class Dates:
+    """When a story's action happens and its deadline falls, counted from today."""
 
-    beach = _next_weekday(today + days(10), SAT)
-    car_month = _month_ahead(today, 8)
-    car_tuesday = _next_weekday(car_month, TUE)
-    bike_month = _month_ahead(today, 35)
-    food = _next_weekday(today + days(5), SAT)
-    repair = _next_weekday(today + days(14), SAT)
-    compost = _next_weekday(today + days(40), SAT)
-    first_aid = _next_weekday(today + days(21), SAT)
-    hedge_deadline = today - days(4)
-    cleanup = _next_weekday(today - days(36), SUN)
-    soup = _next_weekday(today - days(12), SUN)
+    action: datetime.date
+    deadline: datetime.datetime
 
-    return [
-        Story(
-            action=(
-                f"ramasser les mégots autour du Vieux-Port de Marseille le {_french_day(cleanup)}"
-            ),
-            objective=20,
-            city="Marseille",
-            themes=["Environnement", "Déchets"],
-            description=(
-                "Un mégot jeté par terre finit presque toujours dans la mer, et pollue à lui "
-                "seul des centaines de litres d'eau.\n\n"
-                "Rendez-vous à 10 h devant l'ombrière du Vieux-Port. Bouteilles de collecte et "
-                "gants fournis ; les mégots partent ensuite au recyclage.\n\n"
-                "Pourquoi les mégots : https://www.surfrider.eu/"
-            ),
-            initiator="Elsa",
-            created_ago=days(70, hours=2),
-            deadline=_evening(cleanup - days(5)),
-            action_date=cleanup,
-            state=Promise.State.REACHED,
-            counted=20,
-            pending=1,
-            late=6,
-            abandons=[
-                "Mon fils est tombé malade la veille, je suis restée à la maison.",
-                "Train annulé depuis Aix, impossible de venir à temps. La prochaine fois !",
-            ],
-            reached_ago=days(50, hours=5),
-            recap=(
-                "Quelle matinée ! Nous étions une vingtaine sous le soleil d'automne, de "
-                "l'ombrière jusqu'au fort Saint-Jean.\n\n"
-                "Résultat : 14 bouteilles de 1,5 litre remplies de mégots, soit environ "
-                "11 000 mégots qui n'iront pas dans la mer. Ils sont partis au recyclage.\n\n"
-                "Merci à toutes et à tous, et bienvenue aux six personnes qui nous ont "
-                "rejoints en cours de route. On remet ça au printemps ?"
-            ),
-            kept=17,
-            finished_ago=days(12, hours=3),
-        ),
-        Story(
-            action=f"aller nettoyer la plage de Biscarosse le {_french_day(beach)}",
-            objective=50,
-            city="Biscarosse",
-            themes=["Environnement", "Déchets"],
-            description=(
-                "Les tempêtes de l'automne ont laissé des kilos de plastique, de cordages et de "
-                "filets sur la plage centrale de Biscarosse.\n\n"
-                "Rendez-vous à 9 h devant le poste de secours de la plage centrale. Gants, sacs "
-                "et pinces sont fournis par l'association ; apportez une gourde et des "
-                "vêtements chauds.\n"
-                "On pèsera les déchets ramassés et on enverra les chiffres à Surfrider pour "
-                "leur inventaire.\n\n"
-                "Plus d'infos sur les collectes : https://www.initiativesoceanes.org/"
-            ),
-            initiator="Elsa",
-            created_ago=days(24, hours=3),
-            deadline=_evening(beach - days(3)),
-            action_date=beach,
-            state=Promise.State.REACHED,
-            counted=50,
-            pending=2,
-            late=13,
-            abandons=[
-                "Je me suis fait une entorse au foot dimanche, désolée ! Je viendrai à la "
-                "prochaine.",
-                "Finalement je travaille ce samedi-là, je n'ai pas pu échanger mon service.",
-            ],
-            reached_ago=days(5, hours=7),
-            with_paula=True,
-        ),
-        Story(
-            action=(
-                f"laisser ma voiture au garage tous les mardis {elide_de(_month_name(car_month))},"
-                " dans Bordeaux Métropole"
-            ),
-            objective=100,
-            city="Bordeaux",
-            themes=["Mobilité", "Environnement"],
-            description=(
-                "Un jour par semaine sans voiture, ce n'est pas grand-chose pour chacun, mais à "
-                "cent, c'est plus de 400 trajets en voiture en moins sur la rocade.\n\n"
-                "Le mardi, on prend le tram, le bus, le vélo, on marche ou on covoiture. "
-                f"Premier mardi : le {_french_day(car_tuesday)}.\n"
-                "On partagera nos trajets et nos astuces dans la discussion.\n\n"
-                "Horaires et itinéraires : https://www.infotbm.com/"
-            ),
-            initiator="Arthur",
-            created_ago=days(19, hours=5),
-            deadline=_evening(car_month - days(1)),
-            action_date=car_tuesday,
-            state=Promise.State.OPEN,
-            counted=87,
-            withdrawn=3,
-            pending=2,
-            with_paula=True,
-        ),
-        Story(
-            action=(
-                "installer un composteur partagé au jardin de la Montée de la Grande-Côte et y "
-                "apporter mes épluchures chaque semaine"
-            ),
-            objective=30,
-            city="Lyon (Croix-Rousse)",
-            themes=["Alimentation", "Déchets", "Vivre ensemble"],
-            description=(
-                "Un tiers de nos poubelles, ce sont des déchets de cuisine qui pourraient "
-                "nourrir les jardins des pentes.\n\n"
-                "La Métropole fournit gratuitement le bac et une formation de référent si nous "
-                "sommes au moins trente foyers.\n"
-                "Ensuite : un bioseau par foyer, et une permanence le samedi matin pour "
-                "brasser le compost ensemble.\n\n"
-                "Le compostage partagé à Lyon : https://www.grandlyon.com/"
-            ),
-            initiator="Inès",
-            created_ago=days(2, hours=4),
-            deadline=_evening(compost - days(7)),
-            action_date=compost,
-            state=Promise.State.OPEN,
-            counted=6,
-            pending=1,
-        ),
-        Story(
-            action=(
-                f"tenir deux heures la collecte de la Banque alimentaire au Carrefour de "
-                f"Villeurbanne le {_french_day(food)}"
-            ),
-            objective=25,
-            city="Villeurbanne",
-            themes=["Solidarité", "Alimentation"],
-            description=(
-                "Chaque fin novembre, la collecte nationale remplit les étagères de la Banque "
-                "alimentaire du Rhône pour tout l'hiver.\n\n"
-                "Il faut des bras de 9 h à 19 h : accueillir les clients, leur remettre la "
-                "liste des produits utiles, trier les dons dans les cartons.\n"
-                "Créneaux de deux heures, chasuble fournie.\n\n"
-                "La collecte : https://www.banquealimentaire.org/"
-            ),
-            initiator="Karim",
-            created_ago=days(11, hours=2),
-            deadline=_evening(food - days(1)),
-            action_date=food,
-            state=Promise.State.OPEN,
-            counted=21,
-            withdrawn=1,
-            pending=1,
-            with_paula=True,
-        ),
-        Story(
-            action=(
-                f"aller au travail à vélo chaque jour ouvré {elide_de(_month_name(bike_month))}"
-                ", même sous la pluie, à Strasbourg"
-            ),
-            objective=200,
-            city="Strasbourg",
-            themes=["Mobilité"],
-            description=(
-                "Le vélo en été, tout le monde sait faire. Le défi, c'est l'hiver !\n\n"
-                "On compte nos kilomètres, on se donne des conseils (éclairage, gants, "
-                "garde-boue) et on organise des convois depuis Koenigshoffen, la Robertsau et "
-                "Illkirch pour les moins rassurés.\n"
-                "Les entreprises participantes offrent un petit-déjeuner le premier lundi.\n\n"
-                "Pour bien s'équiper : https://www.fub.fr/"
-            ),
-            initiator="Mathilde",
-            created_ago=days(9, hours=6),
-            deadline=_evening(bike_month - days(3)),
-            action_date=_next_weekday(bike_month, MON),
-            state=Promise.State.OPEN,
-            counted=46,
-            withdrawn=2,
-            pending=2,
-        ),
-        Story(
-            action="apprendre les gestes qui sauvent avec la Protection civile à Marseille",
-            objective=15,
-            city="Marseille",
-            themes=["Solidarité", "Vivre ensemble"],
-            description=(
-                "Une formation PSC1 de sept heures, un samedi, à la Belle de Mai.\n\n"
-                "Si nous sommes quinze, l'antenne locale ouvre une session rien que pour nous, "
-                f"le {_french_day(first_aid)}. Coût : 60 €, souvent remboursés par les "
-                "mutuelles.\n\n"
-                "Le programme : https://www.protection-civile.org/"
-            ),
-            initiator="Lucas",
-            created_ago=days(0, hours=5),
-            deadline=_evening(first_aid - days(7)),
-            action_date=first_aid,
-            state=Promise.State.OPEN,
-            counted=1,
-        ),
-        Story(
-            action=(
-                "tenir un stand au Repair Café de Chantenay, à Nantes, un samedi par mois "
-                "pendant six mois"
-            ),
-            objective=12,
-            city="Nantes",
-            themes=["Déchets", "Vivre ensemble"],
-            description=(
-                "Grille-pain, vélos, vêtements, ordinateurs : chaque mois, des dizaines "
-                "d'objets repartent réparés au lieu de finir à la déchetterie.\n\n"
-                "Il nous faut douze bénévoles pour ouvrir tous les mois : bricoleurs, "
-                "couturières, électroniciens, mais aussi des gens pour l'accueil et le café.\n"
-                f"Première séance le {_french_day(repair)}, de 14 h à 18 h, à la maison de "
-                "quartier.\n\n"
-                "Le réseau : https://www.repaircafe.org/fr/"
-            ),
-            initiator="Yannick",
-            created_ago=days(34, hours=1),
-            deadline=_evening(repair - days(7)),
-            action_date=repair,
-            state=Promise.State.REACHED,
-            counted=12,
-            pending=1,
-            late=3,
-            abandons=["Je déménage à Rennes en janvier. Bonne continuation à tous !"],
-            reached_ago=days(12, hours=2),
-        ),
-        Story(
-            action=(
-                "planter une haie bocagère de 300 mètres à la ferme de la Touche, près de Rennes"
-            ),
-            objective=40,
-            city="Rennes",
-            themes=["Environnement"],
-            description=(
-                "Noisetiers, charmes, aubépines, églantiers : 900 plants à mettre en terre en "
-                "une journée pour abriter les oiseaux et retenir l'eau.\n\n"
-                "Bêches et plants fournis ; venez avec des bottes. Repas partagé à la ferme "
-                "le midi.\n\n"
-                "Pourquoi les haies : https://afac-agroforesteries.fr/"
-            ),
-            initiator="Gwenaëlle",
-            created_ago=days(40, hours=2),
-            deadline=_evening(hedge_deadline),
-            action_date=hedge_deadline + days(10),
-            state=Promise.State.FAILED,
-            counted=23,
-            withdrawn=2,
-            pending=1,
-            with_paula=True,
-        ),
-        Story(
-            action=(
-                "éplucher les invendus du marché de Wazemmes pour une disco soupe géante "
-                f"le {_french_day(soup)}"
-            ),
-            objective=30,
-            city="Lille",
-            themes=["Alimentation", "Vivre ensemble", "Déchets"],
-            description=(
-                "Des cagettes de légumes abîmés mais bons, de la musique, des couteaux et des "
-                "grandes marmites : une soupe offerte à tout le quartier.\n\n"
-                "Mise à jour : le marché est déplacé pour travaux ce dimanche-là et nous "
-                "n'avons plus de place pour les marmites. J'annule, merci à vous, on "
-                "remettra ça au printemps !\n\n"
-                "Le mouvement : https://discosoupe.org/"
-            ),
-            initiator="Sophie",
-            created_ago=days(30, hours=4),
-            deadline=_evening(soup - days(2)),
-            action_date=soup,
-            state=Promise.State.CANCELLED,
-            counted=9,
-            withdrawn=1,
-            cancelled_ago=days(8, hours=3),
-        ),
-    ]
+    @classmethod
+    def of(cls, story: Story, today: datetime.date) -> "Dates":
+        if story.month_ahead is not None:
+            # An action that lasts a month: its first weekday; the deadline comes before the 1st.
+            start = _month_ahead(today, story.month_ahead)
+            action = _next_weekday(start, story.weekday)
+        else:
+            action = today + datetime.timedelta(days=story.days_ahead)
+            if story.weekday is not None:
+                action = _next_weekday(action, story.weekday)
+            start = action
+        return cls(
+            action=action, deadline=_evening(start - datetime.timedelta(story.deadline_before))
+        )
+
+    def fill(self, text: str) -> str:
+        """The story's text with its dates: {day}, {of_month}."""
+        return text.format(
+            day=_french_day(self.action), of_month=elide_de(_month_name(self.action))
+        )
 
 
 class Command(BaseCommand):
@@ -422,10 +115,13 @@ class Command(BaseCommand):
         if User.objects.filter(email=MODERATOR_EMAIL).exists():
             self.stdout.write("Données de démo déjà présentes : rien à refaire.")
         else:
-            promises, people = Seeder(now=timezone.now()).run()
+            seeder = Seeder(now=timezone.now())
+            seeder.run()
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Données de démo créées : {promises} promesses, {people} participants "
+                    f"Données de démo créées : {len(STORIES)} promesses, "
+                    f"{len(seeder.verified) + len(seeder.unverified)} participants, "
+                    f"{seeder.posts} messages et {seeder.photos} photos "
                     f"({time.monotonic() - started:.1f} s)."
                 )
             )
@@ -445,29 +141,37 @@ class Seeder:
 
     def __init__(self, *, now: datetime.datetime) -> None:
         self.now = now
+        self.today = timezone.localdate(now)
         # Not for security: the same demo every time.
         self.rng = random.Random(2027)  # noqa: S311  # nosec B311
         # Intended timestamps, applied once the services have run.
         self.pledge_times: dict[tuple[int, int], dict[str, datetime.datetime | None]] = {}
         self.first_seen: dict[int, datetime.datetime] = {}
+        self.posts = self.photos = 0
 
     @transaction.atomic
-    def run(self) -> tuple[int, int]:
+    def run(self) -> None:
         themes = {
             name: Theme.objects.get_or_create(name=name, defaults={"slug": slugify(name)})[0]
-            for name in THEMES
+            for name in people.THEMES
         }
         self.create_people()
-        stories = _stories(self.now)
-        played = [(story, self.play(story, themes)) for story in stories]
+        played = []
+        for story in STORIES:
+            dates = Dates.of(story, self.today)
+            played.append((story, dates, self.play(story, dates, themes)))
         self.apply_pledge_times()
-        for story, promise in played:
+        for story, dates, promise in played:
+            cast = self.cast(story, dates, promise)
+            self.tell(story, dates, promise, cast)
+            if story.kept:
+                self.keep(story, dates, promise, cast)
             if story.recap:
                 self.publish_recap(story, promise)
-        # The demo's stories happened weeks ago: their emails belong to the past and are not
-        # sent now. (The tasks enqueued on commit find no broadcast and do nothing.)
+        # The demo's stories happened weeks ago: their emails (objective reached, news,
+        # initiators' posts, replies, bilan…) belong to the past and are not sent now. (The
+        # tasks enqueued on commit find no broadcast and do nothing.)
         Broadcast.objects.filter(promise__created_by__in=self.by_name.values()).delete()
-        return len(stories), len(self.verified) + len(self.unverified)
 
     # --- People -------------------------------------------------------------------------------
 
@@ -483,14 +187,17 @@ class Seeder:
             )
             for email, name, _role in ACCOUNTS
         ]
-        initiators = ["Inès", "Karim", "Mathilde", "Lucas", "Yannick", "Gwenaëlle", "Sophie"]
-        people = []
-        for i in range(260):
-            first = self.rng.choice(FIRST_NAMES)
-            name = first if self.rng.random() < 0.4 else f"{first} {self.rng.choice(INITIALS)}."
-            people.append(
+        account_names = {name for _email, name, _role in ACCOUNTS}
+        initiators = dict.fromkeys(s.initiator for s in STORIES if s.initiator not in account_names)
+        participants = []
+        for i in range(people.PARTICIPANTS):
+            first = self.rng.choice(people.FIRST_NAMES)
+            name = (
+                first if self.rng.random() < 0.4 else f"{first} {self.rng.choice(people.INITIALS)}."
+            )
+            participants.append(
                 User(
-                    email=f"{slugify(first)}.{i:03d}@{DEMO_DOMAIN}",
+                    email=f"{slugify(first)}.{i:03d}@{people.DEMO_DOMAIN}",
                     display_name=name,
                     password=password,
                     appears_anonymously=self.rng.random() < 0.12,
@@ -499,21 +206,21 @@ class Seeder:
             )
         local = [
             User(
-                email=f"{slugify(name)}@{DEMO_DOMAIN}",
+                email=f"{slugify(name)}@{people.DEMO_DOMAIN}",
                 display_name=name,
                 password=password,
                 date_joined=joined,
             )
             for name in initiators
         ]
-        users = User.objects.bulk_create(accounts + local + people)
+        users = User.objects.bulk_create(accounts + local + participants)
         # A real moderator, as `manage.py moderator` makes one: staff, never superuser.
         moderator_grant(user=users[0])
         self.by_name = {user.display_name: user for user in users[: len(accounts) + len(local)]}
         # One in fifteen has not clicked the confirmation link yet: their pledges are pending.
-        self.unverified = people[::15]
+        self.unverified = participants[::15]
         unverified_ids = {user.pk for user in self.unverified}
-        self.verified = [user for user in people if user.pk not in unverified_ids]
+        self.verified = [user for user in participants if user.pk not in unverified_ids]
         EmailAddress.objects.bulk_create(
             EmailAddress(
                 user=user, email=user.email, primary=True, verified=user.pk not in unverified_ids
@@ -523,28 +230,31 @@ class Seeder:
 
     # --- Promises -----------------------------------------------------------------------------
 
-    def play(self, story: Story, themes: dict[str, Theme]) -> Promise:
-        """Run one story through the services, in the order of its intended timestamps."""
+    def play(self, story: Story, dates: Dates, themes: dict[str, Theme]) -> Promise:
+        """Run one story's pledges through the services, in the order of their timestamps."""
         created_at = self.daytime(
             self.now - story.created_ago, self.now - datetime.timedelta(hours=1)
         )
         if story.state == Promise.State.FAILED:
-            end = story.deadline  # pledges stop at the deadline; the sweep fails it just after
+            end = dates.deadline  # pledges stop at the deadline; the sweep fails it just after
         elif story.state == Promise.State.CANCELLED:
-            end = min(self.now - story.cancelled_ago, story.deadline - datetime.timedelta(hours=2))
+            end = min(self.now - story.cancelled_ago, dates.deadline - datetime.timedelta(hours=2))
         else:
             end = self.now - (story.finished_ago or datetime.timedelta(minutes=10))
+        if story.state == Promise.State.REACHED and dates.action < self.today:
+            # Nobody joins or abandons once the action is over: the story stops that morning.
+            end = min(end, _evening(dates.action) - datetime.timedelta(hours=12))
         initiator = self.by_name[story.initiator]
         promise = services.promise_create(
             created_by=initiator,
-            action=story.action,
+            action=dates.fill(story.action),
             objective=story.objective,
             # Pledges are only taken before the deadline: it moves to its real place at the end.
-            deadline=max(story.deadline, self.now + datetime.timedelta(days=1)),
-            description=story.description,
+            deadline=max(dates.deadline, self.now + datetime.timedelta(days=1)),
+            description=dates.fill(story.description),
             city=story.city,
             themes=[themes[name] for name in story.themes],
-            action_date=story.action_date,
+            action_date=dates.action,
         )
         self.note(promise, initiator, created=created_at, activated=created_at)
 
@@ -562,8 +272,9 @@ class Seeder:
         early_people, late_people = sampled[: len(early)], sampled[len(early) :]
         paula = self.by_name["Paula"]
         if story.with_paula:
-            # Paula keeps her word: she neither withdraws nor abandons.
-            early_people[self.rng.randrange(len(story.abandons), len(early))] = paula
+            # Paula keeps her word: she neither withdraws nor abandons. One of the first to
+            # pledge (the first ones abandon), she can take part in the discussion from the start.
+            early_people[len(story.abandons)] = paula
         pledgers = list(zip(early + late, early_people + late_people, strict=True))
         # (time, order, kind, user, reason): order breaks ties so a pledge precedes its withdrawal.
         events = [(at, 0, "pledge", user, "") for at, user in pledgers]
@@ -597,7 +308,7 @@ class Seeder:
         elif story.state == Promise.State.CANCELLED:
             services.promise_cancel(promise=promise)
             times["cancelled_at"] = end
-        Promise.objects.filter(pk=promise.pk).update(deadline=story.deadline, **times)
+        Promise.objects.filter(pk=promise.pk).update(deadline=dates.deadline, **times)
         promise.refresh_from_db()
         if story.state == Promise.State.FAILED:
             # What the beat's sweep does a few minutes after the deadline.
@@ -607,19 +318,157 @@ class Seeder:
             )
         return promise
 
-    def publish_recap(self, story: Story, promise: Promise) -> None:
-        """The end of the story: some say they kept their promise on the evening of the action,
-        then the initiator writes and publishes the bilan (the promise becomes finished).
-        Through the services, then dated like the rest."""
-        evening = _evening(story.action_date)
-        active = list(
-            promise.pledges.filter(is_initiator=False, status=Pledge.Status.ACTIVE)
+    # --- What people say and show -------------------------------------------------------------
+
+    def cast(
+        self, story: Story, dates: Dates, promise: Promise
+    ) -> dict[str, tuple[User, datetime.datetime]]:
+        """Who speaks in the story, with the time from which they may: the initiator, Paula, and
+        "@1", "@2"… picked among the participants who had pledged by the time they first speak
+        (active ones, under their name: a conversation between anonymous people reads oddly)."""
+        lines = [(post.author, post.at) for post in story.posts]
+        lines += [(reply.author, reply.at) for post in story.posts for reply in post.replies]
+        evening = _evening(dates.action)
+        first: dict[str, datetime.datetime] = {}
+        for author, moment in lines:
+            at = self.moment(moment, dates)
+            first[author] = min(at, first.get(author, at))
+        for keep in story.keeps:
+            first[keep.author] = min(evening, first.get(keep.author, evening))
+        pledges = list(
+            promise.pledges.filter(status=Pledge.Status.ACTIVE)
+            .select_related("user")
+            .order_by("activated_at", "pk")
+        )
+        since = {pledge.user_id: pledge.activated_at for pledge in pledges}
+        candidates = [
+            pledge
+            for pledge in pledges
+            if not pledge.is_initiator
+            and not pledge.user.appears_anonymously
+            and pledge.user.display_name != "Paula"
+        ]
+        cast = {}
+        for role in sorted(first, key=lambda role: first[role]):
+            if not role.startswith("@"):
+                user = self.by_name[role]
+                if user.pk not in since:
+                    raise CommandError(f"{role} ne participe pas à « {promise.action} ».")
+                cast[role] = (user, since[user.pk])
+                continue
+            chosen = {user.pk for user, _since in cast.values()}
+            free = [pledge for pledge in candidates if pledge.user_id not in chosen]
+            ready = [p for p in free if p.activated_at < first[role] - datetime.timedelta(hours=1)]
+            pledge = self.rng.choice(ready) if ready else free[0]
+            cast[role] = (pledge.user, pledge.activated_at)
+        return cast
+
+    def moment(self, moment: Moment, dates: Dates) -> datetime.datetime:
+        day = (dates.action if moment.from_action else self.today) + datetime.timedelta(
+            days=moment.days
+        )
+        clock = datetime.time.fromisoformat(moment.clock)
+        return min(timezone.make_aware(datetime.datetime.combine(day, clock)), self.now)
+
+    def photo(self, scene: str) -> ProcessedPhoto | None:
+        """A photo of the scene, through the checks and re-encoding of every upload."""
+        if not scene:
+            return None
+        self.photos += 1
+        rng = random.Random(f"{scene}-{self.photos}")  # noqa: S311  # nosec B311
+        return process_photo(photo_upload(scene, rng))
+
+    def tell(
+        self,
+        story: Story,
+        dates: Dates,
+        promise: Promise,
+        cast: dict[str, tuple[User, datetime.datetime]],
+    ) -> None:
+        """The initiator's news, then the discussion: posts, their replies, a pinned post."""
+        initiator = self.by_name[story.initiator]
+        emailed_days = set()
+        for news in story.news:
+            at = max(self.moment(news.at, dates), promise.created_at + datetime.timedelta(hours=1))
+            update = services.update_create(
+                promise=promise, author=initiator, text=news.text, photo=self.photo(news.photo)
+            )
+            # At most one news a day is emailed (update_create decides it for today, not for
+            # the day the story gives it).
+            day = timezone.localdate(at)
+            Update.objects.filter(pk=update.pk).update(
+                created_at=at, emailed=day not in emailed_days
+            )
+            emailed_days.add(day)
+        for story_post in story.posts:
+            thread = [(story_post.author, story_post.at)]
+            thread += [(reply.author, reply.at) for reply in story_post.replies]
+            times = [self.moment(moment, dates) for _author, moment in thread]
+            # A thread moves as a whole when someone in it had not pledged yet: its replies stay
+            # in their order.
+            floors = [
+                max(promise.created_at, cast[author][1]) + datetime.timedelta(minutes=20)
+                for author, _moment in thread
+            ]
+            shift = max(datetime.timedelta(0), *(f - t for f, t in zip(floors, times, strict=True)))
+            times = [min(at + shift, self.now) for at in times]
+            post = discussion_services.post_create(
+                promise=promise,
+                author=cast[story_post.author][0],
+                text=story_post.text,
+                photo=self.photo(story_post.photo),
+            )
+            self.posts += 1
+            Post.objects.filter(pk=post.pk).update(created_at=times[0])
+            for reply, at in zip(story_post.replies, times[1:], strict=True):
+                comment = discussion_services.comment_create(
+                    post=post, author=cast[reply.author][0], text=reply.text
+                )
+                Comment.objects.filter(pk=comment.pk).update(created_at=at)
+            if story_post.pinned:
+                discussion_services.post_toggle_pin(post=post)
+
+    def keep(
+        self,
+        story: Story,
+        dates: Dates,
+        promise: Promise,
+        cast: dict[str, tuple[User, datetime.datetime]],
+    ) -> None:
+        """The evening of the action, `kept` participants say they kept their promise; those
+        of story.keeps add a comment (and a photo), which becomes a post of the discussion."""
+        named = [(cast[keep.author][0], keep) for keep in story.keeps]
+        named_ids = {user.pk for user, _keep in named}
+        others = [
+            pledge.user
+            for pledge in promise.pledges.filter(is_initiator=False, status=Pledge.Status.ACTIVE)
             .select_related("user")
             .order_by("pk")
+            if pledge.user_id not in named_ids
+        ]
+        plain = self.rng.sample(others, min(story.kept - len(named), len(others)))
+        keepers = named + [(user, None) for user in plain]
+        self.rng.shuffle(keepers)
+        evening = _evening(dates.action)
+        times = sorted(
+            evening + datetime.timedelta(minutes=self.rng.randint(-90, 150)) for _ in keepers
         )
-        for pledge in self.rng.sample(active, min(story.kept, len(active))):
-            services.pledge_keep(promise=promise, user=pledge.user)
-        Pledge.objects.filter(promise=promise, kept_at__isnull=False).update(kept_at=evening)
+        for (user, keep), at in zip(keepers, times, strict=True):
+            services.pledge_keep(
+                promise=promise,
+                user=user,
+                comment=keep.comment if keep else "",
+                photo=self.photo(keep.photo) if keep else None,
+            )
+            Pledge.objects.filter(promise=promise, user=user).update(kept_at=at)
+            if keep:
+                self.posts += 1
+                post = Post.objects.filter(promise=promise, author=user).order_by("-pk").first()
+                Post.objects.filter(pk=post.pk).update(created_at=at)
+
+    def publish_recap(self, story: Story, promise: Promise) -> None:
+        """The end of the story: the initiator writes and publishes the bilan (the promise
+        becomes finished). Through the services, then dated like the rest."""
         services.recap_save(promise=promise, author=promise.created_by, text=story.recap)
         services.recap_publish(promise=promise)
         finished_at = self.now - story.finished_ago
@@ -627,6 +476,8 @@ class Seeder:
         Recap.objects.filter(promise=promise).update(
             created_at=finished_at - datetime.timedelta(hours=2), published_at=finished_at
         )
+
+    # --- Time ---------------------------------------------------------------------------------
 
     def spread(
         self, start: datetime.datetime, end: datetime.datetime, count: int
