@@ -46,6 +46,19 @@ def test_it_pre_fills_the_create_form(client, pledged, initiator):
     assert "Relancer la promesse" in response.content.decode()
 
 
+def test_it_keeps_a_weekly_rhythm_still_to_come(client, pledged, initiator):
+    # A period of Tuesdays far enough ahead to stay after the new deadline.
+    start = timezone.localdate() + datetime.timedelta(days=400)
+    start += datetime.timedelta(days=(1 - start.weekday()) % 7)
+    Promise.objects.filter(pk=pledged.pk).update(
+        action_date=start, action_end_date=start + datetime.timedelta(days=56), action_weekday=1
+    )
+    failed = _fail(pledged)
+    client.force_login(initiator)
+    response = client.get(reverse("promises:relaunch", args=[failed.slug]))
+    assert response.context["form"].initial["action_weekday"] == 1
+
+
 def test_it_relaunches_and_invites_the_former_participants_once(
     client, smtp, pledged, initiator, participant
 ):
