@@ -102,7 +102,7 @@ def _range_text(earliest: datetime.date, latest: datetime.date, today: datetime.
     if earliest == latest:
         return f"vers le {french_day(latest, year=with_year)}"
     if (earliest.year, earliest.month) == (latest.year, latest.month):
-        first = "1er" if earliest.day == 1 else str(earliest.day)
+        first = french_date(earliest, weekday=False, month=False, year=False)
     else:
         first = french_day(earliest, year=earliest.year != latest.year)
     return f"entre le {first} et le {french_day(latest, year=with_year)}"

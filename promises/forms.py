@@ -3,9 +3,9 @@ import datetime
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from discussions.forms import PhotoField
+from onpromet.french import french_date
 from onpromet.honeypot import HONEYPOT_NAME, HoneypotField
 
 from . import text
@@ -40,7 +40,7 @@ def action_weekday_errors(
         return errors
     name = Promise.Weekday(weekday).label
     if start.weekday() != weekday:
-        day = f"{'1er' if start.day == 1 else start.day} {date_format(start, 'F Y')}"
+        day = french_date(start, weekday=False)
         actual = Promise.Weekday(start.weekday()).label
         return {
             "action_weekday": f"Le {day} est un {actual}, pas un {name} : choisissez un "
