@@ -48,7 +48,7 @@ def test_it_shows_the_figures_chart_and_reasons_of_a_promise_i_lead(client, init
     assert "Les pourcentages sont calculés sur les 6 personnes qui ont participé" in text
     assert f'aria-labelledby="courbe-{story.promise.slug}-titre' in text
     assert "Raisons des abandons" in text
-    assert "« Malade »" in text
+    assert "«\u00a0Malade\u00a0»" in text
     # Anonymous: neither who abandoned, nor when.
     assert "Bruno" not in text
     assert "objectif atteint le 6 mars 2026" in text
@@ -72,7 +72,8 @@ def test_it_forecasts_an_open_promise(client, initiator):
         "Au rythme actuel (≈ 4 promesses par semaine depuis le lancement, il y a 7 jours), "
         "l'objectif serait atteint entre le" in text
     )
-    assert "fourchette à 90 %" in text
+    assert "fourchette à 90\u00a0%" in text
+    assert "Une estimation, pas une promesse\u00a0:" in text
 
 
 def test_it_lists_the_promises_i_joined(client, pledged, participant):
