@@ -72,7 +72,7 @@ java:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive accounts promises discussions notifications onpromet
+	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive onpromet accounts notifications promises discussions demo
 
 format: install
 	$(BIN)/ruff format .

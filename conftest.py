@@ -47,7 +47,8 @@ def _test_settings(settings, tmp_path):
     # Hashing passwords properly takes a third of a second each: far too slow for factories.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    # Account emails are sent at once in tests (test_account_emails.py covers the worker path).
+    # Account emails are sent at once in tests (notifications/tests/test_workers.py covers the
+    # worker path).
     settings.EMAILS_VIA_WORKER = False
     settings.MEDIA_ROOT = tmp_path / "media"
     # The production cache backend on the test Redis, so tests meet what the site meets (an

@@ -9,13 +9,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 
-from notifications.services import email_send_later
+from onpromet.email_html import inline_css
+from onpromet.mail import email_send_later
 from onpromet.site_url import absolute, site_domain
-from promises.models import Pledge, Promise
-
-# Set on the request by receivers.activate_pending_pledges when confirming an address has just
-# activated (or closed) a pledge made while signing up.
-CONFIRMED_PLEDGE_PROMISE_ATTR = "onpromet_confirmed_pledge_promise"
 
 # Links that allauth's flows build from the request (request.build_absolute_uri, so from its
 # Host header) and hand to send_mail without an adapter hook, and links our templates add:
@@ -36,29 +32,8 @@ FIXED_LINKS = {
     "account/email/password_reset": RESET_LINK,
     "account/email/password_set": RESET_LINK,
 }
-# The confirmation at sign-up, and the one sent again (at log-in, from the email page).
-CONFIRMATION_EMAILS = {
-    "account/email/email_confirmation_signup",
-    "account/email/email_confirmation",
-}
 
 LOGIN_FAILED = {"app": "allauth.account", "action": "login_failed"}
-
-
-def confirmed_pledge_promise(request) -> Promise | None:
-    return getattr(request, CONFIRMED_PLEDGE_PROMISE_ATTR, None)
-
-
-def pending_pledge_promise(user) -> Promise | None:
-    """The promise of the user's latest pledge that waits for their address to be confirmed
-    (a visitor who clicked "Je promets" before signing up), for the confirmation email to
-    name it. The one accounts/receivers.py sends them to once confirmed; one query."""
-    return (
-        Promise.objects.visible_to(user)
-        .filter(pledges__user=user, pledges__status=Pledge.Status.PENDING)
-        .order_by("-pledges__created_at")
-        .first()
-    )
 
 
 def _below_failure_limits(request, key: str) -> bool:
@@ -80,6 +55,10 @@ def _below_failure_limits(request, key: str) -> bool:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    """Account emails from SITE_URL and sent by a worker; only failed log-ins count against
+    the limits. What a pledge adds to sign-up (the promise named in the confirmation email,
+    the landing on it) is promises.adapters.PledgeAccountAdapter, settings' ACCOUNT_ADAPTER."""
+
     # --- Emails: every link and the site's name come from settings.SITE_URL -----------------
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
@@ -104,9 +83,19 @@ class AccountAdapter(DefaultAccountAdapter):
                 for key, url_name in FIXED_LINKS.get(template_prefix, {}).items()
             },
         }
-        if template_prefix in CONFIRMATION_EMAILS:
-            context["promise"] = pending_pledge_promise(context["user"])
         email_send_later(message=self.render_mail(template_prefix, email, context))
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        """allauth's email (every account email has a text part, so the HTML is an
+        alternative), its CSS inlined as in the outbox's emails."""
+        message = super().render_mail(template_prefix, email, context, headers=headers)
+        message.alternatives = [
+            alternative._replace(content=inline_css(alternative.content))
+            if alternative.mimetype == "text/html"
+            else alternative
+            for alternative in message.alternatives
+        ]
+        return message
 
     def get_email_confirmation_url(self, request, emailconfirmation) -> str:
         return absolute(reverse("account_confirm_email", args=[emailconfirmation.key]))
@@ -144,17 +133,3 @@ class AccountAdapter(DefaultAccountAdapter):
         counted (one that cannot have the lock within 1 s goes uncounted, as in allauth)."""
         key = self._get_login_attempts_cache_key(request, **credentials)
         ratelimit.consume(request, **LOGIN_FAILED, key=key)
-
-    # --- Redirects -------------------------------------------------------------------------
-
-    def get_email_verification_redirect_url(self, email_address) -> str:
-        """After confirming, land on the promise one pledged to while signing up, even when the
-        link is opened in another browser than the one used to sign up (the browser that signed
-        up is instead sent to the sign-up form's `next`, which is that promise too).
-
-        Only a confirmation that activated a pledge goes there: confirming a changed address
-        later must not send the user back to the last promise they joined."""
-        promise = confirmed_pledge_promise(self.request)
-        if promise is not None:
-            return promise.get_absolute_url()
-        return super().get_email_verification_redirect_url(email_address)

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.forms import ValidationError
 
+from . import services
 from .models import User
 
 
@@ -176,10 +177,8 @@ class UserAdmin(BaseUserAdmin):
 
     @admin.action(description="Désactiver le compte (masque ses messages)", permissions=["change"])
     def deactivate(self, request, queryset) -> None:
-        from discussions.services import user_deactivate
-
         for user in queryset.exclude(pk=request.user.pk):
-            user_deactivate(user=user)
+            services.user_deactivate(user=user)
         self.message_user(request, "Compte(s) désactivé(s) : leurs messages sont masqués.")
 
     def has_delete_permission(self, request, obj=None) -> bool:

@@ -54,3 +54,11 @@ def moderator_revoke(*, user: User) -> None:
     # A superuser stays staff: only the moderator role is taken back.
     user.is_staff = user.is_superuser
     user.save(update_fields=["is_staff"])
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> None:
+    """A moderator closes an account: it can no longer log in, and what it wrote is masked
+    wherever it is shown (discussions' Moderated.is_masked_for looks at the author's
+    is_active)."""
+    User.objects.filter(pk=user.pk).update(is_active=False)

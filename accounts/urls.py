@@ -4,7 +4,7 @@ from . import views
 
 app_name = "accounts"
 
+# Under /moi/, beside the dashboard (promises.views.dashboard, mounted by onpromet/urls.py).
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
     path("profil/", views.profile, name="profile"),
 ]

@@ -268,8 +268,9 @@ def seed(n: int):
             cursor.execute(
                 """
                 INSERT INTO promises_pledge (promise_id, user_id, is_initiator, status,
-                    created_at, activated_at, withdrawn_at, abandoned_at, abandon_reason)
-                SELECT %(promise)s, id, false, 'active', now(), now(), NULL, NULL, ''
+                    created_at, activated_at, withdrawn_at, abandoned_at, abandon_reason,
+                    joined_late, kept_at)
+                SELECT %(promise)s, id, false, 'active', now(), now(), NULL, NULL, '', false, NULL
                 FROM accounts_user
                 WHERE id <> %(initiator)s
                   AND id < (SELECT max(id) FROM accounts_user)
@@ -308,6 +309,7 @@ def delivery_figures(promise) -> tuple[dict[str, int], float | None]:
     from django.db.models import Count
 
     from notifications.models import Broadcast, Delivery
+    from promises.emails import REACHED
 
     statuses = dict(
         Delivery.objects.filter(broadcast__promise=promise)
@@ -315,7 +317,7 @@ def delivery_figures(promise) -> tuple[dict[str, int], float | None]:
         .annotate(Count("id"))
         .order_by()
     )
-    broadcast = Broadcast.objects.filter(promise=promise, kind=Broadcast.Kind.REACHED).first()
+    broadcast = Broadcast.objects.filter(promise=promise, kind=REACHED).first()
     expand = None
     if broadcast and broadcast.expanded_at:
         expand = (broadcast.expanded_at - broadcast.created_at).total_seconds()

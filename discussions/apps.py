@@ -4,3 +4,20 @@ from django.apps import AppConfig
 class DiscussionsConfig(AppConfig):
     name = "discussions"
     verbose_name = "Discussions"
+
+    def ready(self) -> None:
+        from notifications import kinds
+        from promises.figures import photo_proof_register
+
+        from . import emails
+        from .models import Post
+
+        # The discussions' emails, in the outbox's registry.
+        kinds.register(*emails.TOPICS, *emails.KINDS)
+
+        # The bilan's "a posté au moins une photo": a visible photo post in the discussion.
+        photo_proof_register(
+            lambda promise_id, user_id: Post.objects.with_photo().filter(
+                promise_id=promise_id, author_id=user_id, is_hidden=False
+            )
+        )

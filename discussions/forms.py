@@ -1,29 +1,8 @@
 from django import forms
 
-from .images import process_photo
+from onpromet.photos import PhotoField
+
 from .models import Comment, Post, Report
-
-
-class PhotoField(forms.FileField):
-    """An optional photo, checked and re-encoded (discussions.images): it cleans to a
-    ProcessedPhoto, or None. Used by every form that takes a photo."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("label", "Une photo (facultative)")
-        kwargs.setdefault(
-            "help_text",
-            "JPEG, PNG ou WebP, 10 Mo au plus. Les informations cachées de la photo "
-            "(position GPS, appareil) sont effacées.",
-        )
-        kwargs.setdefault(
-            "widget", forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
-        )
-        super().__init__(required=False, **kwargs)
-
-    def clean(self, data, initial=None):
-        upload = super().clean(data, initial)
-        return process_photo(upload) if upload else None
-
 
 # CharField strips whitespace: a text of spaces is empty, and "required" says so in French.
 
@@ -75,3 +54,16 @@ class ReportForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class KeepForm(forms.Form):
+    """J'ai tenu ma promesse, with an optional word and photo that become a post."""
+
+    comment = forms.CharField(
+        label="Un mot sur ce que vous avez fait (facultatif)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Avec une photo, il sera publié dans la discussion de la promesse.",
+    )
+    photo = PhotoField()

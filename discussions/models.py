@@ -28,7 +28,7 @@ class Moderated(models.Model):
 
 
 def photo_path(post: "Post", filename: str) -> str:
-    # The file name is already random (discussions.images); only the month groups files.
+    # The file name is already random (onpromet.photos); only the month groups files.
     return f"photos/{timezone.now():%Y/%m}/{filename}"
 
 

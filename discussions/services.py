@@ -6,17 +6,14 @@ from django.db.models import Model
 from django.utils import timezone
 
 from accounts.models import User
-from notifications.models import Broadcast
 from notifications.services import broadcast_create
+from onpromet.errors import Refusal
+from onpromet.photos import ProcessedPhoto
 from promises import services as promise_services
 from promises.models import Pledge, Promise
 
-from .images import ProcessedPhoto
+from . import emails
 from .models import Comment, Post, Report
-
-
-class ModerationError(Exception):
-    """An action the state does not allow; the message is for the user."""
 
 
 @transaction.atomic
@@ -28,10 +25,24 @@ def post_create(
         post.photo.save(photo.image.name, photo.image, save=False)
         post.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
     post.save()
-    if Pledge.objects.filter(promise=promise, user=author, is_initiator=True).exists():
+    if Pledge.objects.filter(promise=promise, user=author).initiators().exists():
         # Initiators' posts are emailed to the participants who asked for them.
-        broadcast_create(promise=promise, kind=Broadcast.Kind.INITIATOR_POST, post=post)
+        broadcast_create(promise=promise, kind=emails.INITIATOR_POST, post=post)
     return post
+
+
+@transaction.atomic
+def pledge_keep_and_post(
+    *, promise: Promise, user: User, comment: str = "", photo: ProcessedPhoto | None = None
+) -> Pledge:
+    """J'ai tenu ma promesse (promises.services.pledge_keep); a comment or a photo becomes a
+    post in the discussion, in the same transaction: a double click records one of each."""
+    pledge = promise_services.pledge_keep(promise=promise, user=user)
+    comment = comment.strip()
+    if comment or photo is not None:
+        text = "J'ai tenu ma promesse !" + (f"\n\n{comment}" if comment else "")
+        post_create(promise=pledge.promise, author=user, text=text, photo=photo)
+    return pledge
 
 
 def post_update_text(*, post: Post, text: str) -> Post:
@@ -72,7 +83,7 @@ def comment_create(*, post: Post, author: User, text: str) -> Comment:
         if recipient_id != author.pk:
             broadcast_create(
                 promise=post.promise,
-                kind=Broadcast.Kind.REPLY,
+                kind=emails.REPLY,
                 recipient=User(pk=recipient_id),
                 comment=comment,
             )
@@ -136,16 +147,9 @@ def report_create(*, reporter: User, content: Model, reason: str, details: str =
                 details=details,
             )
     except IntegrityError:
-        raise ModerationError("Vous avez déjà signalé ce contenu : merci, c'est noté.") from None
+        raise Refusal("Vous avez déjà signalé ce contenu : merci, c'est noté.") from None
     reporters = reports_of(content).filter(status=Report.Status.OPEN).count()
     if reporters >= Report.REPORTS_TO_HIDE and not content.is_hidden:
         # Hidden, but the reports stay open: a moderator still has to look.
         _set_hidden(content, True)
     return report
-
-
-@transaction.atomic
-def user_deactivate(*, user: User) -> None:
-    """A moderator closes an account: it can no longer log in, and its posts and replies are
-    masked (Moderated.is_masked_for looks at the author's is_active)."""
-    User.objects.filter(pk=user.pk).update(is_active=False)

@@ -19,5 +19,7 @@ urlpatterns = [
     ),
     path("promesses/<slug:slug>/discussion/<int:pk>/epingler/", views.post_pin, name="post_pin"),
     path("promesses/<slug:slug>/photos/", views.gallery, name="gallery"),
+    # J'ai tenu ma promesse: a word or a photo becomes a post.
+    path("promesses/<slug:slug>/promesse-tenue/", views.pledge_keep, name="keep"),
     path("signaler/<str:kind>/<int:pk>/", views.report, name="report"),
 ]

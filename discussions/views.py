@@ -6,12 +6,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from onpromet.errors import Refusal
 from onpromet.ratelimit import rate_limit
+from promises import services as promise_services
 from promises.models import Promise
 from promises.permissions import get_access, get_promise
 
 from . import services
-from .forms import CommentForm, PostEditForm, PostForm, ReportForm
+from .forms import CommentForm, KeepForm, PostEditForm, PostForm, ReportForm
 from .models import Comment, Post
 from .permissions import PostAccess
 
@@ -32,9 +34,7 @@ def _back(post_or_promise) -> HttpResponse:
 @require_POST
 @rate_limit("post")
 def post_create(request: HttpRequest, slug: str) -> HttpResponse:
-    access = get_access(request, slug)
-    if not access.can_post:
-        raise PermissionDenied
+    access = get_access(request, slug, needs="can_post")
     form = PostForm(request.POST, request.FILES)
     if form.is_valid():
         post = services.post_create(
@@ -157,7 +157,7 @@ def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.report_create(reporter=request.user, content=content, **form.cleaned_data)
-        except services.ModerationError as error:
+        except Refusal as error:
             messages.info(request, str(error))
         else:
             messages.success(request, "Merci, votre signalement est transmis à la modération.")
@@ -165,3 +165,33 @@ def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     return render(
         request, "discussions/report.html", {"form": form, "content": content, "kind": kind}
     )
+
+
+@login_required
+@rate_limit("post")
+def pledge_keep(request: HttpRequest, slug: str) -> HttpResponse:
+    """J'ai tenu ma promesse."""
+    access = get_access(request, slug)
+    promise = access.promise
+    if access.has_kept:
+        messages.info(request, promise_services.ALREADY_KEPT)
+        return redirect(promise)
+    if not access.can_keep:
+        raise PermissionDenied
+    form = KeepForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pledge_keep_and_post(
+                promise=promise,
+                user=request.user,
+                comment=form.cleaned_data["comment"],
+                photo=form.cleaned_data["photo"],
+            )
+        except promise_services.AlreadyKeptError as error:
+            messages.info(request, str(error))
+        except Refusal as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Bravo, et merci ! Votre promesse tenue est comptée.")
+        return redirect(promise)
+    return render(request, "discussions/keep.html", {"promise": promise, "form": form})

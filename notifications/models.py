@@ -3,69 +3,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-
-class Topic(models.TextChoices):
-    """What a user can turn on or off. Every email sent through the outbox belongs to one."""
-
-    ACTION = "action", "Objectif atteint : l'appel à passer à l'action"
-    OUTCOME = "outcome", "Promesses non atteintes ou annulées"
-    REPLIES = "replies", "Réponses à mes messages dans les discussions"
-    INITIATOR_POSTS = "initiator_posts", "Messages des initiateurs dans les discussions"
-    UPDATES = "updates", "Nouvelles des initiateurs (une par jour au plus)"
-    REMINDERS = "reminders", "Rappel la veille de l'action"
-    RECAPS = "recaps", "Bilans des promesses"
-    RELAUNCHES = "relaunches", "Relances d'une promesse non atteinte"
-    INITIATOR_REMINDERS = "initiator_reminders", "Rappels aux initiateurs (bilan à publier)"
-
-    @classmethod
-    def default(cls, topic: str) -> bool:
-        """On unless said otherwise; a participant is not flooded with every initiator post."""
-        return topic != cls.INITIATOR_POSTS
+from . import kinds
 
 
 class Broadcast(models.Model):
     """One email sent to many people (or to one, for a welcome), expanded into Deliveries by a
-    Celery task. Created in the transaction of the event that causes it: nothing is lost."""
+    Celery task. Created in the transaction of the event that causes it: nothing is lost. Its
+    kind is an entry of the registry (notifications.kinds), registered by the app it is about;
+    the foreign keys say what it is about, for the kinds that need them."""
 
-    class Kind(models.TextChoices):
-        REACHED = "reached", "Objectif atteint"
-        JOINED_LATE = "joined_late", "Bienvenue en cours de route"
-        FAILED = "failed", "Objectif non atteint"
-        CANCELLED = "cancelled", "Promesse annulée"
-        REPLY = "reply", "Réponse à un message"
-        INITIATOR_POST = "initiator_post", "Message d'un initiateur"
-        UPDATE = "update", "Nouvelle des initiateurs"
-        ACTION_REMINDER = "action_reminder", "Rappel : l'action, c'est demain"
-        RECAP = "recap", "Bilan publié"
-        RECAP_REMINDER = "recap_reminder", "Rappel aux initiateurs : publier le bilan"
-        RELAUNCH = "relaunch", "Relance d'une promesse non atteinte"
-
-    TOPICS = {
-        Kind.REACHED: Topic.ACTION,
-        Kind.JOINED_LATE: Topic.ACTION,
-        Kind.FAILED: Topic.OUTCOME,
-        Kind.CANCELLED: Topic.OUTCOME,
-        Kind.REPLY: Topic.REPLIES,
-        Kind.INITIATOR_POST: Topic.INITIATOR_POSTS,
-        Kind.UPDATE: Topic.UPDATES,
-        Kind.ACTION_REMINDER: Topic.REMINDERS,
-        Kind.RECAP: Topic.RECAPS,
-        Kind.RECAP_REMINDER: Topic.INITIATOR_REMINDERS,
-        Kind.RELAUNCH: Topic.RELAUNCHES,
-    }
-    # Events that happen once per promise: so do their broadcasts (a beat task that runs twice,
-    # or two at once, writes one row; the unique constraint below decides).
-    ONCE_PER_PROMISE = (
-        Kind.REACHED,
-        Kind.FAILED,
-        Kind.CANCELLED,
-        Kind.ACTION_REMINDER,
-        Kind.RECAP,
-        Kind.RECAP_REMINDER,
-        Kind.RELAUNCH,
-    )
-
-    kind = models.CharField("type", max_length=20, choices=Kind)
+    kind = models.CharField("type", max_length=20, choices=kinds.kind_choices)
     promise = models.ForeignKey(
         "promises.Promise", on_delete=models.CASCADE, related_name="broadcasts"
     )
@@ -78,7 +25,8 @@ class Broadcast(models.Model):
         related_name="+",
         verbose_name="destinataire unique",
     )
-    # What the email is about, for the discussion emails.
+    # What the email is about, for the kinds that need it. Named by string, as the promise:
+    # the outbox imports nothing of the apps above it.
     post = models.ForeignKey(
         "discussions.Post", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -88,6 +36,8 @@ class Broadcast(models.Model):
     update = models.ForeignKey(
         "promises.Update", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # Copied from the kind's entry when the broadcast is written, for the constraint below.
+    once_per_promise = models.BooleanField("une fois par promesse", default=False)
     created_at = models.DateTimeField("créé le", default=timezone.now)
     expanded_at = models.DateTimeField("destinataires calculés le", null=True, blank=True)
 
@@ -95,21 +45,13 @@ class Broadcast(models.Model):
         verbose_name = "envoi groupé"
         verbose_name_plural = "envois groupés"
         constraints = [
-            # A promise is reached, fails or is cancelled once: one broadcast each.
+            # An event that happens once per promise (reached, failed, a reminder… as the
+            # registry says) writes one broadcast: a beat task that runs twice, or two at
+            # once, writes one row.
             models.UniqueConstraint(
                 fields=["promise", "kind"],
-                condition=Q(
-                    kind__in=[
-                        "reached",
-                        "failed",
-                        "cancelled",
-                        "action_reminder",
-                        "recap",
-                        "recap_reminder",
-                        "relaunch",
-                    ]
-                ),
-                name="broadcast_once_per_promise_event",
+                condition=Q(once_per_promise=True),
+                name="broadcast_once_per_promise",
             ),
         ]
         indexes = [
@@ -123,10 +65,6 @@ class Broadcast(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.promise_id}"
-
-    @property
-    def topic(self) -> str:
-        return self.TOPICS[self.kind]
 
 
 class Delivery(models.Model):
@@ -176,12 +114,13 @@ class Delivery(models.Model):
 
 
 class EmailPreference(models.Model):
-    """A user's choice for one topic. No row: the topic's default applies."""
+    """A user's choice for one topic (notifications.kinds.Topic). No row: the topic's default
+    applies."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preferences"
     )
-    topic = models.CharField(max_length=20, choices=Topic)
+    topic = models.CharField(max_length=20, choices=kinds.topic_choices)
     enabled = models.BooleanField("reçoit ces e-mails", default=False)
     updated_at = models.DateTimeField(default=timezone.now)
 

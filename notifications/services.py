@@ -9,27 +9,36 @@ import logging
 import smtplib
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.contrib.auth import get_user_model
+from django.core.mail import get_connection
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.utils import timezone
 
-from promises.models import Pledge, Promise
-
-from . import emails
-from .models import Broadcast, Delivery, EmailPreference, Topic
+from . import emails, kinds
+from .models import Broadcast, Delivery, EmailPreference
 
 logger = logging.getLogger(__name__)
 
 
-# --- Creating broadcasts (called by the promise services, inside their transaction) -----------
+# --- Creating broadcasts (called by the apps' services, inside their transaction) -------------
 
 
 def broadcast_create(
-    *, promise: Promise, kind: str, recipient=None, post=None, comment=None, update=None
-) -> Broadcast:
-    if kind in Broadcast.ONCE_PER_PROMISE:
-        broadcast, _ = Broadcast.objects.get_or_create(promise=promise, kind=kind)
+    *, promise: Model, kind: str, recipient=None, post=None, comment=None, update=None
+) -> Broadcast | None:
+    """Write the broadcast of an event of `kind` (a registered name), to be sent once the
+    transaction commits. For a once-per-promise kind, at most one is ever written per promise:
+    None if it already exists (the event had already happened; nothing more to send)."""
+    entry = kinds.kind(kind)
+    if entry.once_per_promise:
+        # The unique constraint decides, even between two transactions at once: the second
+        # INSERT waits for the first to commit, fails, and get_or_create then reads its row.
+        broadcast, created = Broadcast.objects.get_or_create(
+            promise=promise, kind=kind, once_per_promise=True
+        )
+        if not created:
+            return None
     else:
         broadcast = Broadcast.objects.create(
             promise=promise,
@@ -59,61 +68,20 @@ def enqueue_broadcast(*, broadcast_id: int) -> bool:
 
 # --- Expanding a broadcast into deliveries ----------------------------------------------------
 
-_EVERYONE_ACTIVE = (
-    Broadcast.Kind.FAILED,
-    Broadcast.Kind.ACTION_REMINDER,
-    Broadcast.Kind.REPLY,
-)
-_PARTICIPANTS_ACTIVE = (
-    Broadcast.Kind.CANCELLED,  # initiators cancelled it themselves
-    Broadcast.Kind.UPDATE,
-    Broadcast.Kind.INITIATOR_POST,
-)
-
 
 def recipients(broadcast: Broadcast) -> QuerySet:
-    """The one rule of who receives a broadcast, as pledges: used to expand it, and again at
-    send time, so that someone who withdrew, abandoned, turned the topic off or closed their
-    account since then gets nothing."""
-    kind, promise_id = broadcast.kind, broadcast.promise_id
-    pledges = Pledge.objects.filter(user__is_active=True)
-    if kind == Broadcast.Kind.REACHED:
-        # Those counted when the objective was reached, not everyone active when the worker
-        # gets to it: whoever pledged in between is welcomed personally (JOINED_LATE) instead.
-        # A flag decided under the promise lock (Pledge.joined_late), so this query gives the
-        # same answer at expansion and at send time.
-        pledges = pledges.filter(promise_id=promise_id, status=Pledge.Status.ACTIVE).at_reach()
-    elif kind == Broadcast.Kind.JOINED_LATE:
-        pledges = pledges.filter(promise_id=promise_id, status=Pledge.Status.ACTIVE).on_the_way()
-    elif kind in _EVERYONE_ACTIVE:
-        pledges = pledges.filter(promise_id=promise_id, status=Pledge.Status.ACTIVE)
-    elif kind in _PARTICIPANTS_ACTIVE:
-        pledges = pledges.filter(
-            promise_id=promise_id, status=Pledge.Status.ACTIVE, is_initiator=False
-        )
-    elif kind == Broadcast.Kind.RECAP:  # abandoners included
-        pledges = pledges.filter(
-            promise_id=promise_id,
-            status__in=[Pledge.Status.ACTIVE, Pledge.Status.ABANDONED],
-            is_initiator=False,
-        )
-    elif kind == Broadcast.Kind.RECAP_REMINDER:
-        pledges = pledges.filter(
-            promise_id=promise_id, status=Pledge.Status.ACTIVE, is_initiator=True
-        )
-    elif kind == Broadcast.Kind.RELAUNCH:  # the former participants, if not back already
-        pledges = pledges.filter(
-            promise__relaunches=promise_id, status=Pledge.Status.ACTIVE, is_initiator=False
-        ).exclude(user__pledges__promise_id=promise_id)
-    else:
-        raise ValueError(f"no recipients rule for {kind!r}")
+    """Who receives a broadcast, as users: its kind's rule, then what holds for every kind (an
+    active account, the topic not turned off, the single recipient if there is one). Used to
+    expand it, and again at send time, so that someone who withdrew, abandoned, turned the
+    topic off or closed their account since then gets nothing."""
+    kind = kinds.kind(broadcast.kind)
+    users = get_user_model().objects.filter(is_active=True, pk__in=kind.recipients(broadcast))
     if broadcast.recipient_id is not None:
-        pledges = pledges.filter(user_id=broadcast.recipient_id)
-    topic = broadcast.topic
-    choices = EmailPreference.objects.filter(user_id=OuterRef("user_id"), topic=topic)
-    if Topic.default(topic):
-        return pledges.exclude(Exists(choices.filter(enabled=False)))
-    return pledges.filter(Exists(choices.filter(enabled=True)))
+        users = users.filter(pk=broadcast.recipient_id)
+    choices = EmailPreference.objects.filter(user_id=OuterRef("pk"), topic=kind.topic)
+    if kinds.topic(kind.topic).default:
+        return users.exclude(Exists(choices.filter(enabled=False)))
+    return users.filter(Exists(choices.filter(enabled=True)))
 
 
 def broadcast_expand(*, broadcast: Broadcast) -> int:
@@ -121,14 +89,14 @@ def broadcast_expand(*, broadcast: Broadcast) -> int:
     (broadcast, user): nothing is loaded into Python, whatever the number of recipients."""
     if broadcast.expanded_at is not None:
         return 0
-    select, params = recipients(broadcast).values("user_id").query.sql_with_params()
+    select, params = recipients(broadcast).values("pk").query.sql_with_params()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"""
             INSERT INTO notifications_delivery
                 (broadcast_id, user_id, status, attempts, next_attempt_at, last_error)
             SELECT %s, r.user_id, 'pending', 0, %s, ''
-            FROM ({select}) r
+            FROM ({select}) AS r (user_id)
             ON CONFLICT (broadcast_id, user_id) DO NOTHING
             """,  # noqa: S608  # nosec B608 (the ORM's own SQL, with its parameters)
             [broadcast.pk, timezone.now(), *params],
@@ -212,7 +180,7 @@ def _retry_later(delivery: Delivery, error: Exception) -> None:
 def _recipients_still_concerned(broadcast: Broadcast, deliveries: list[Delivery]) -> set[int]:
     """Whether to send is decided now, by the same rule as the expansion."""
     user_ids = [d.user_id for d in deliveries if d.user_id]
-    return set(recipients(broadcast).filter(user_id__in=user_ids).values_list("user_id", flat=True))
+    return set(recipients(broadcast).filter(pk__in=user_ids).values_list("pk", flat=True))
 
 
 def deliveries_send(
@@ -235,13 +203,9 @@ def deliveries_send(
     Delivery.objects.filter(pk__in=skipped, status=Delivery.Status.PENDING).update(
         status=Delivery.Status.SKIPPED
     )
-    initiators = set(
-        Pledge.objects.filter(
-            promise_id=broadcast.promise_id, user_id__in=concerned, is_initiator=True
-        ).values_list("user_id", flat=True)
-    )
     counts = {"sent": 0, "skipped": len(skipped), "retry": 0, "failed": 0}
     renderer = renderer or emails.BroadcastEmails(broadcast)
+    templates = renderer.templates(concerned)  # the kind's, or a variant: one query at most
     smtp = get_connection()
     cursor = connection.cursor()
     # Each "sent" mark is committed at once (a dead worker loses none), without waiting for the
@@ -253,7 +217,7 @@ def deliveries_send(
             if delivery.user_id not in concerned:
                 continue
             message = renderer.message(
-                user=delivery.user, is_initiator=delivery.user_id in initiators, connection=smtp
+                user=delivery.user, template=templates[delivery.user_id], connection=smtp
             )
             try:
                 # Opened here, not by send(): Django's backend closes after each message a
@@ -294,30 +258,6 @@ def broadcasts_needing_work() -> list[int]:
     return sorted(set(unexpanded) | set(due))
 
 
-# --- Single emails sent outside the request (account emails) ---------------------------------
-
-
-def email_send_later(*, message: EmailMultiAlternatives) -> None:
-    """Send a rendered email from a worker once the transaction commits. If the broker cannot
-    take it, send it now rather than lose it (a confirmation link must arrive). With
-    EMAILS_VIA_WORKER off (the tests' setting), it is sent at once, from the request."""
-    if not settings.EMAILS_VIA_WORKER:
-        message.send()
-        return
-    payload = emails.to_payload(message)
-
-    def enqueue() -> None:
-        from .tasks import send_email
-
-        try:
-            send_email.apply_async(args=[payload], retry=False)
-        except Exception:  # noqa: BLE001 (any broker failure: fall back to sending now)
-            logger.warning("Broker unreachable; sending %r now", message.subject)
-            message.send()
-
-    transaction.on_commit(enqueue)
-
-
 # --- Preferences ------------------------------------------------------------------------------
 
 
@@ -329,11 +269,11 @@ def topic_set(*, user, topic: str, enabled: bool) -> None:
 
 @transaction.atomic
 def topics_set(*, user, wanted: set[str]) -> None:
-    for topic in Topic.values:
-        topic_set(user=user, topic=topic, enabled=topic in wanted)
+    for topic in kinds.topics():
+        topic_set(user=user, topic=topic.key, enabled=topic.key in wanted)
 
 
 def topics_wanted(*, user) -> set[str]:
     """The topics this user receives: their choice, or the topic's default."""
     choices = dict(user.email_preferences.values_list("topic", "enabled"))
-    return {t for t in Topic.values if choices.get(t, Topic.default(t))}
+    return {t.key for t in kinds.topics() if choices.get(t.key, t.default)}

@@ -5,8 +5,6 @@ import time
 from celery import shared_task
 from django.conf import settings
 
-from promises import services as promise_services
-
 from . import emails, services
 from .models import Broadcast
 
@@ -38,36 +36,12 @@ def send_broadcast(broadcast_id: int) -> dict[str, int] | None:
             return totals
 
 
-@shared_task(
-    ignore_result=True,
-    autoretry_for=(OSError,),  # SMTP errors and lost connections
-    retry_backoff=30,
-    retry_backoff_max=600,
-    max_retries=6,
-)
-def send_email(payload: dict) -> None:
-    """One rendered email (account emails), retried with back-off if the SMTP server fails."""
-    emails.from_payload(payload).send()
-
-
 @shared_task(ignore_result=True)
 def sweep() -> dict[str, int]:
-    """Periodic (Celery beat): fail promises past their deadline, reach promises whose count
-    met the objective without the transition, remind participants the day before the action,
-    remind initiators whose bilan is still unpublished two weeks after the action, and
-    re-enqueue broadcasts with work left (lost task messages, a dead worker's lease run out,
-    Redis down at the time, retries now due)."""
-    failed = promise_services.promises_fail_expired()
-    reached = promise_services.promises_reach_overdue()
-    reminded = promise_services.action_reminders_send()
-    recap_reminded = promise_services.recap_reminders_send()
+    """Periodic (Celery beat): re-enqueue broadcasts with work left (lost task messages, a dead
+    worker's lease run out, Redis down at the time, retries now due). The promises' own
+    periodic work (deadlines, reminders) is promises.tasks.sweep."""
     pending = services.broadcasts_needing_work()
     for broadcast_id in pending:
         services.enqueue_broadcast(broadcast_id=broadcast_id)
-    return {
-        "failed": failed,
-        "reached": reached,
-        "reminded": reminded,
-        "recap_reminded": recap_reminded,
-        "enqueued": len(pending),
-    }
+    return {"enqueued": len(pending)}

@@ -6,10 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
-from . import services
+from . import kinds, services
 from .emails import read_unsubscribe_token
 from .forms import PreferencesForm
-from .models import Topic
 
 
 # The token in the URL is the credential: mail clients POST here without a session or a CSRF
@@ -20,8 +19,8 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
         user_id, topic = read_unsubscribe_token(token)
         user = get_user_model().objects.get(pk=user_id)
-        label = Topic(topic).label
-    except (signing.BadSignature, ValueError, KeyError, get_user_model().DoesNotExist):
+        label = kinds.topic(topic).label
+    except (signing.BadSignature, ValueError, LookupError, get_user_model().DoesNotExist):
         return render(request, "notifications/unsubscribe_invalid.html", status=404)
     done = request.method == "POST"
     if done:

@@ -1,5 +1,7 @@
-"""French typography for the text the site writes, on pages and in emails: dates ("mardi 1er
-décembre 2026") and the non-breaking spaces French puts inside « » and before : ; ! ?.
+"""French wording and typography for the text the site writes, on pages and in emails, in one
+place: dates ("mardi 1er décembre 2026"), numbers ("1 500" with a narrow no-break space,
+"1,5"), the elision of "de" ("d'aller", "de hisser": the h aspiré), and the non-breaking spaces
+French puts inside « » and before : ; ! ?.
 
 Shared by every app (their templates load it as `{% load french %}`): it is plain text, with
 no model, so it lives at the bottom of the dependency chain.
@@ -11,10 +13,12 @@ Celery worker renders emails outside any request).
 
 import datetime
 import re
+import unicodedata
 
 from django.utils import timezone
 
 NBSP = "\u00a0"
+NARROW_NBSP = "\u202f"  # between the thousands of a number
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MONTHS = (
@@ -60,6 +64,47 @@ def french_date(
     return " ".join(parts)
 
 
+def french_number(value: float) -> str:
+    """How French writes a number: thousands apart by a narrow no-break space, a decimal comma.
+    1000000 → '1 000 000', 1.5 → '1,5', 2.0 → '2'."""
+    if isinstance(value, float):
+        written = f"{value:,g}" if value < 1e6 else f"{round(value):,}"
+    else:
+        written = f"{value:,}"
+    return written.translate({ord(","): NARROW_NBSP, ord("."): ","})
+
+
+# Words starting with an "h aspiré" take no elision ("de haïr", not "d'haïr").
+_H_ASPIRE_PREFIXES = (
+    "hach", "haï", "hair", "hal", "ham", "hand", "hant", "happ", "harass", "harc", "hard",
+    "harn", "hasard", "hât", "hat", "hauss", "haut", "hennir", "hériss", "heurt", "hiss",
+    "hocher", "honn", "hont", "hors", "houspill", "hurl", "hutt",
+)  # fmt: skip
+
+
+def _starts_with_vowel_sound(word: str) -> bool:
+    lowered = word.lower()
+    plain = unicodedata.normalize("NFD", lowered)
+    base = plain[:1]
+    if base == "y":
+        # "d'y aller", but "de yoga": a y before a vowel is a consonant.
+        return plain[1:2] not in tuple("aeiou")
+    if base in "aeiou":
+        return True
+    if base == "h":
+        return not lowered.startswith(_H_ASPIRE_PREFIXES)
+    return False
+
+
+def elide_de(words: str) -> str:
+    """ "de" before the words, elided before a vowel sound: 'aller nettoyer' → "d'aller
+    nettoyer", 'avril' → "d'avril", 'héberger' → "d'héberger"; 'planter' → 'de planter',
+    'hisser' → 'de hisser' (an h aspiré)."""
+    if words and _starts_with_vowel_sound(words):
+        return f"d'{words}"
+    return f"de {words}"
+
+
 # A space of any width that French typography may put there, and only spaces: a line break
 # stays a line break.
 _SPACES = "[ \u00a0\u202f]"
@@ -83,3 +128,10 @@ def french_spacing(text: str) -> str:
     text = _AFTER_OPENING.sub("«" + NBSP, text)
     text = _BEFORE_CLOSING.sub(NBSP + "»", text)
     return _BEFORE_PUNCTUATION.sub(NBSP, text)
+
+
+def plural(number: int, singular: str, plural: str) -> str:
+    """The form that agrees with `number`, as French counts: singular for 0 and 1 ("0 personne
+    a promis", "1 personne a promis"), plural from 2 on ("2 personnes ont promis"). English,
+    and Django's `pluralize`, make 0 plural."""
+    return plural if number >= 2 else singular

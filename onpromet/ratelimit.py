@@ -59,8 +59,9 @@ TOO_MANY = "Trop de tentatives en peu de temps : réessayez dans un moment."
 
 
 def too_many_requests(request: HttpRequest, *, retry_after: int) -> HttpResponse:
-    """A page for a person; a short JSON answer for htmx and JSON calls."""
-    if request.headers.get("HX-Request") or "application/json" in request.headers.get("Accept", ""):
+    """A page for a person; a short JSON answer for htmx and JSON calls (request.htmx: set by
+    django-htmx's middleware from the HX-Request header)."""
+    if request.htmx or "application/json" in request.headers.get("Accept", ""):
         response = JsonResponse({"error": TOO_MANY}, status=HTTPStatus.TOO_MANY_REQUESTS)
     else:
         response = render(request, "429.html", status=HTTPStatus.TOO_MANY_REQUESTS)

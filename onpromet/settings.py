@@ -52,11 +52,14 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "csp",
-    "onpromet",  # its template tags ({% load french %}); it has no models
+    # Ours, in the order of their dependencies: each app may import those above it, never
+    # those below (../shared/tools/app-imports prints the arrows).
+    "onpromet",  # shared pieces (French wording, photos, rate limits, mail); no models
     "accounts",
+    "notifications",  # the email outbox; the apps below register their kinds in it
     "promises",
     "discussions",
-    "notifications",
+    "demo",  # the demo data (seed_demo), above everything it fills
 ]
 
 MIDDLEWARE = [
@@ -156,7 +159,10 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic work: one static schedule (no database scheduler needed).
 CELERY_BEAT_SCHEDULE = {
-    "sweep": {"task": "notifications.tasks.sweep", "schedule": 60.0},
+    # The promises' clock: deadlines passed, objectives met without the transition, reminders.
+    "lifecycle": {"task": "promises.tasks.sweep", "schedule": 60.0},
+    # The outbox's: broadcasts with work left (a lost task, a dead worker, Redis down).
+    "outbox": {"task": "notifications.tasks.sweep", "schedule": 60.0},
 }
 
 # Account emails (confirmation, password reset) are sent by a worker, not by the request.
@@ -190,7 +196,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
-ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "promises.adapters.PledgeAccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

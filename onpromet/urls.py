@@ -7,7 +7,8 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 
 from onpromet import views
-from promises import views as promise_views
+from promises.views.browse import home
+from promises.views.dashboard import dashboard
 
 # French error pages that need no database (a 503 with Retry-After when it is down).
 handler400 = "onpromet.views.bad_request"
@@ -17,12 +18,13 @@ admin.site.site_header = "OnPromet — modération"
 admin.site.site_title = "OnPromet"
 
 urlpatterns = [
-    path("", promise_views.home, name="home"),
+    path("", home, name="home"),
     path("promesses/", include("promises.urls")),
     path("", include("discussions.urls")),
+    path("moi/", dashboard, name="dashboard"),
     path("moi/", include("accounts.urls")),
     # The former address of "Mon espace", in links and bookmarks: moved for good.
-    path("mon-espace/", RedirectView.as_view(pattern_name="accounts:dashboard", permanent=True)),
+    path("mon-espace/", RedirectView.as_view(pattern_name="dashboard", permanent=True)),
     path(
         "mon-espace/profil/",
         RedirectView.as_view(pattern_name="accounts:profile", permanent=True),

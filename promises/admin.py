@@ -60,6 +60,21 @@ class PromiseAdminForm(forms.ModelForm):
         return cleaned_data
 
 
+# What the platform records of a promise's life: shown to moderators, never typed by them.
+TRACKING_FIELDS = (
+    "slug",
+    "state",
+    "pledge_count",
+    "pledges_link",
+    "created_by",
+    "created_at",
+    "updated_at",
+    "reached_at",
+    "failed_at",
+    "cancelled_at",
+)
+
+
 @admin.register(Promise)
 class PromiseAdmin(admin.ModelAdmin):
     form = PromiseAdminForm
@@ -106,41 +121,12 @@ class PromiseAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        (
-            "Suivi",
-            {
-                "fields": (
-                    "slug",
-                    "state",
-                    "pledge_count",
-                    "pledges_link",
-                    "created_by",
-                    "created_at",
-                    "updated_at",
-                    "reached_at",
-                    "failed_at",
-                    "cancelled_at",
-                )
-            },
-        ),
+        ("Suivi", {"fields": TRACKING_FIELDS}),
         ("Modération", {"fields": ("is_hidden", "hidden_at")}),
     )
     # State, counter and visibility move only through the services (the lifecycle and the
     # actions below), never by hand.
-    readonly_fields = (
-        "slug",
-        "state",
-        "pledge_count",
-        "pledges_link",
-        "created_by",
-        "created_at",
-        "updated_at",
-        "reached_at",
-        "failed_at",
-        "cancelled_at",
-        "is_hidden",
-        "hidden_at",
-    )
+    readonly_fields = (*TRACKING_FIELDS, "is_hidden", "hidden_at")
 
     @admin.display(description="promesse", ordering="action")
     def short_action(self, promise: Promise) -> str:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from onpromet.french import french_date
+from onpromet.french import french_date, french_number
 
 from . import text
 from .figures import Figures
@@ -218,7 +218,7 @@ def pledges_chart(figures: Figures, *, chart_id: str) -> SafeString:
                 LEFT - 6,
                 y(value) + 4,
                 GREY,
-                text.format_count(value),
+                french_number(value),
             )
         )
     # The date axis: days, weeks or months, as the span allows (date_ticks).
@@ -295,7 +295,7 @@ def pledges_chart(figures: Figures, *, chart_id: str) -> SafeString:
             LEFT + 6,
             y(promise.objective) - 6,
             OBJECTIVE,
-            text.format_count(promise.objective),
+            french_number(promise.objective),
         )
     )
     # The cumulative count at the end of each day, a dot and the value on its last day.
@@ -321,7 +321,7 @@ def pledges_chart(figures: Figures, *, chart_id: str) -> SafeString:
             value_y,
             "end" if at_right else "start",
             GREEN,
-            text.format_count(last_value),
+            french_number(last_value),
         )
     )
     title = "Les promesses au fil du temps"

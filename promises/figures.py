@@ -13,16 +13,30 @@ the number of promises.
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from discussions.models import Post
-
 from .models import Pledge, Promise
+
+# Who posted a photo of the action is known by the app that holds the photos, above this one:
+# discussions gives, from its AppConfig.ready(), a function of (promise id, user id)
+# expressions that returns the matching photo posts. Without it, nobody posted a photo.
+PhotoProof = Callable[[OuterRef, OuterRef], QuerySet]
+_photo_proof: list[PhotoProof] = []
+
+
+def photo_proof_register(proof: PhotoProof) -> None:
+    _photo_proof[:] = [proof]
+
+
+def _posted_photo() -> Q:
+    if not _photo_proof:
+        return Q(pk__in=[])
+    return Q(Exists(_photo_proof[0](OuterRef("promise_id"), OuterRef("user_id"))))
 
 
 @dataclass(frozen=True)
@@ -90,21 +104,18 @@ def promises_figures(promises: Iterable[Promise]) -> dict[int, Figures]:
     if not promises:
         return {}
     others = Pledge.objects.filter(promise_id__in=promises, is_initiator=False)
-    took_part = Q(is_initiator=False, status__in=[Pledge.Status.ACTIVE, Pledge.Status.ABANDONED])
-    photo = Post.objects.with_photo().filter(
-        promise_id=OuterRef("promise_id"), author_id=OuterRef("user_id"), is_hidden=False
-    )
+    took_part = Pledge.TOOK_PART
     rows = (
         Pledge.objects.filter(promise_id__in=promises)
         .values("promise_id")
         .annotate(
-            initiators=Count("pk", filter=Q(is_initiator=True, status=Pledge.Status.ACTIVE)),
+            initiators=Count("pk", filter=Pledge.LEADS),
             participants=Count("pk", filter=took_part),
             # The flag decided under the promise lock (Pledge.joined_late), the one the
             # "Objectif atteint" and "Bienvenue" emails follow: the bilan counts the same people.
             at_reached=Count("pk", filter=took_part & Q(joined_late=False)),
             joined_late=Count("pk", filter=took_part & Q(joined_late=True)),
-            posted_photo=Count("pk", filter=took_part & Q(Exists(photo))),
+            posted_photo=Count("pk", filter=took_part & _posted_photo()),
             kept=Count("pk", filter=took_part & Q(kept_at__isnull=False)),
             abandoned=Count("pk", filter=took_part & Q(status=Pledge.Status.ABANDONED)),
         )

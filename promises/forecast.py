@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from onpromet.french import french_date
+from onpromet.french import french_date, french_number, plural
 
 from .figures import Figures
 from .models import Promise
@@ -79,33 +79,23 @@ def poisson_interval(count: int) -> tuple[float, float]:
     return lower, upper
 
 
-def french_day(day: datetime.date, *, year: bool = False) -> str:
-    """'3 mars', '1er mars', '3 mars 2028'."""
-    return french_date(day, weekday=False, year=year)
-
-
-def _french_number(value: float) -> str:
-    rounded = round(value) if value >= 10 else round(value, 1)
-    return f"{rounded:g}".replace(".", ",")
-
-
 def _pace_text(rate: float) -> str:
     """'4 promesses par jour', '1,5 promesse par jour', '3 promesses par semaine'."""
     value, unit = (rate, "jour") if rate >= 1 else (rate * 7, "semaine")
-    number = _french_number(value)
-    noun = "promesse" if float(number.replace(",", ".")) < 2 else "promesses"
-    return f"{number} {noun} par {unit}"
+    # Rounded as it is shown: a whole number from 10, one decimal below.
+    rounded = round(value) if value >= 10 else round(value, 1)
+    return f"{french_number(rounded)} {plural(rounded, 'promesse', 'promesses')} par {unit}"
 
 
 def _range_text(earliest: datetime.date, latest: datetime.date, today: datetime.date) -> str:
     with_year = latest.year != today.year
     if earliest == latest:
-        return f"vers le {french_day(latest, year=with_year)}"
+        return f"vers le {french_date(latest, weekday=False, year=with_year)}"
     if (earliest.year, earliest.month) == (latest.year, latest.month):
         first = french_date(earliest, weekday=False, month=False, year=False)
     else:
-        first = french_day(earliest, year=earliest.year != latest.year)
-    return f"entre le {first} et le {french_day(latest, year=with_year)}"
+        first = french_date(earliest, weekday=False, year=earliest.year != latest.year)
+    return f"entre le {first} et le {french_date(latest, weekday=False, year=with_year)}"
 
 
 def _count_on(series: list[tuple[datetime.date, int]], day: datetime.date) -> int:
@@ -122,13 +112,13 @@ def promise_forecast(figures: Figures, *, now: datetime.datetime | None = None) 
     """The forecast of one promise, from its figures (no query of its own)."""
     promise = figures.promise
     now = now or timezone.now()
-    if promise.reached_at or promise.state in (Promise.State.REACHED, Promise.State.FINISHED):
+    if promise.reached_at or promise.objective_met:
         reached = timezone.localdate(promise.reached_at) if promise.reached_at else None
-        when = f" le {french_day(reached)}" if reached else ""
+        when = f" le {french_date(reached, weekday=False, year=False)}" if reached else ""
         return Forecast(Kind.REACHED, f"L'objectif est atteint{when}.")
     if promise.state != Promise.State.OPEN:
         return Forecast(Kind.CLOSED, "")
-    deadline_day = french_day(timezone.localdate(promise.deadline))
+    deadline_day = french_date(timezone.localdate(promise.deadline), weekday=False, year=False)
     if promise.deadline <= now:
         return Forecast(Kind.DEADLINE_PASSED, "La date limite est passée.")
     remaining = promise.objective - promise.pledge_count
@@ -150,7 +140,7 @@ def promise_forecast(figures: Figures, *, now: datetime.datetime | None = None) 
         window_days = age_days
         start_count = 0
         elapsed = math.floor(age_days)
-        window_text = f"depuis le lancement, il y a {elapsed} jour{'s' if elapsed > 1 else ''}"
+        window_text = f"depuis le lancement, il y a {elapsed} {plural(elapsed, 'jour', 'jours')}"
     count = max(0, promise.pledge_count - start_count)
     low, high = (bound / window_days for bound in poisson_interval(count))
 

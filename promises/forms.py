@@ -4,9 +4,9 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
-from discussions.forms import PhotoField
 from onpromet.french import french_date
 from onpromet.honeypot import HONEYPOT_NAME, HoneypotField
+from onpromet.photos import PhotoField
 
 from . import text
 from .models import Promise, Theme
@@ -278,7 +278,7 @@ class SearchForm(forms.Form):
     )
 
 
-# --- The action: co-initiators, news, kept promises ------------------------------------------
+# --- Leading the promise: co-initiators, news, the bilan ------------------------------------
 
 
 class InvitationForm(forms.Form):
@@ -302,17 +302,6 @@ class UpdateForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Écrivez votre nouvelle."},
-    )
-    photo = PhotoField()
-
-
-class KeepForm(forms.Form):
-    comment = forms.CharField(
-        label="Un mot sur ce que vous avez fait (facultatif)",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Avec une photo, il sera publié dans la discussion de la promesse.",
     )
     photo = PhotoField()
 

@@ -31,16 +31,15 @@ class PromiseQuerySet(models.QuerySet):
         if user.is_authenticated and user.is_staff:
             return self
         if user.is_authenticated:
-            own = Pledge.objects.filter(promise=OuterRef("pk"), user=user, is_initiator=True)
+            own = Pledge.objects.filter(promise=OuterRef("pk"), user=user).initiators()
             return self.filter(Q(is_hidden=False) | Exists(own))
         return self.filter(is_hidden=False)
 
     def listed(self) -> "PromiseQuerySet":
-        """Public listings never show hidden promises, whoever looks."""
+        """What a listing shows of what visible_to() lets a visitor see: never a hidden
+        promise, whoever looks (its initiators find it on their dashboard, moderators in the
+        admin). Always after visible_to()."""
         return self.filter(is_hidden=False)
-
-    def with_card_data(self) -> "PromiseQuerySet":
-        return self.select_related("created_by")
 
 
 class Promise(models.Model):
@@ -110,8 +109,6 @@ class Promise(models.Model):
     failed_at = models.DateTimeField("échouée le", null=True, blank=True)
     cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
     finished_at = models.DateTimeField("terminée le", null=True, blank=True)
-    # Set when the initiators were reminded to publish their recap (sent once).
-    recap_reminded_at = models.DateTimeField("rappel du bilan envoyé le", null=True, blank=True)
     relaunched_from = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -222,15 +219,30 @@ class Promise(models.Model):
     def action_started(self) -> bool:
         """The action has begun (today in Europe/Paris is on or after its first day); with no
         date, it begins when the objective is reached."""
-        if self.state not in (self.State.REACHED, self.State.FINISHED):
+        if not self.objective_met:
             return False
         return self.action_date is None or timezone.localdate() >= self.action_date
 
     # --- State -----------------------------------------------------------------------------
+    # The state groups, named once: the querysets filter on these tuples, the predicates below
+    # test them.
+
+    # Co-initiators may join and news may be posted while the promise lives.
+    LIVE_STATES = (State.OPEN, State.REACHED)
+    # The objective was met: the action happens, a bilan may be written.
+    OBJECTIVE_MET_STATES = (State.REACHED, State.FINISHED)
 
     @property
     def is_open(self) -> bool:
         return self.state == self.State.OPEN
+
+    @property
+    def is_live(self) -> bool:
+        return self.state in self.LIVE_STATES
+
+    @property
+    def objective_met(self) -> bool:
+        return self.state in self.OBJECTIVE_MET_STATES
 
     @property
     def is_reached(self) -> bool:
@@ -266,9 +278,20 @@ class Promise(models.Model):
 
 
 class PledgeQuerySet(models.QuerySet):
-    def counted(self) -> "PledgeQuerySet":
-        """The pledges that make up Promise.pledge_count."""
-        return self.filter(status=Pledge.Status.ACTIVE, is_initiator=False)
+    """Who takes part, named once: every query of initiators or participants starts here."""
+
+    def initiators(self) -> "PledgeQuerySet":
+        """Those who lead the promise now (an initiator who left is withdrawn)."""
+        return self.filter(Pledge.LEADS)
+
+    def participants(self) -> "PledgeQuerySet":
+        """The others taking part now: the pledges that make up Promise.pledge_count."""
+        return self.filter(Pledge.TAKES_PART)
+
+    def took_part(self) -> "PledgeQuerySet":
+        """Participants still active or who abandoned during the action: the bilan's
+        audience, and its figures' base."""
+        return self.filter(Pledge.TOOK_PART)
 
     def at_reach(self) -> "PledgeQuerySet":
         """Pledges counted when the objective was reached (initiators included), as decided
@@ -284,11 +307,7 @@ class PledgeQuerySet(models.QuerySet):
     def kept(self) -> "PledgeQuerySet":
         """Participants who said "J'ai tenu ma promesse" (abandoners who had said it first
         included): the one count shown on the promise page and in the bilan's figures."""
-        return self.filter(
-            is_initiator=False,
-            status__in=[Pledge.Status.ACTIVE, Pledge.Status.ABANDONED],
-            kept_at__isnull=False,
-        )
+        return self.took_part().filter(kept_at__isnull=False)
 
 
 class Pledge(models.Model):
@@ -297,6 +316,13 @@ class Pledge(models.Model):
         ACTIVE = "active", "active"
         WITHDRAWN = "withdrawn", "retirée"
         ABANDONED = "abandoned", "abandonnée"
+
+    # Who takes part, as conditions (PledgeQuerySet's methods, and the aggregates of
+    # promises.figures): leading the promise now; taking part now, counted in the objective;
+    # took part in the action, still active or abandoned since.
+    LEADS = Q(status=Status.ACTIVE, is_initiator=True)
+    TAKES_PART = Q(status=Status.ACTIVE, is_initiator=False)
+    TOOK_PART = Q(is_initiator=False, status__in=[Status.ACTIVE, Status.ABANDONED])
 
     promise = models.ForeignKey(Promise, on_delete=models.CASCADE, related_name="pledges")
     user = models.ForeignKey(

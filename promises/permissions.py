@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from .models import Pledge, Promise, Recap
@@ -90,15 +91,12 @@ class PromiseAccess:
     def is_moderator(self) -> bool:
         return bool(self.user.is_authenticated and self.user.is_staff)
 
-    # --- The action: co-initiators, news, kept promises, relaunch ------------------------
+    # --- Leading the promise and acting on it ---------------------------------------------
 
     @property
     def is_live(self) -> bool:
         """Open or reached, and not hidden: co-initiators may join, news may be posted."""
-        return (
-            self.promise.state in (Promise.State.OPEN, Promise.State.REACHED)
-            and not self.promise.is_hidden
-        )
+        return self.promise.is_live and not self.promise.is_hidden
 
     @property
     def can_manage_initiators(self) -> bool:
@@ -114,9 +112,7 @@ class PromiseAccess:
         """An initiator may leave the lead, unless they are the last one."""
         if not self.is_initiator:
             return False
-        others = Pledge.objects.filter(
-            promise=self.promise, is_initiator=True, status=Pledge.Status.ACTIVE
-        ).exclude(pk=self.pledge.pk)
+        others = Pledge.objects.filter(promise=self.promise).initiators().exclude(pk=self.pledge.pk)
         return others.exists()
 
     @property
@@ -153,17 +149,14 @@ class PromiseAccess:
     def recap(self) -> Recap | None:
         """The bilan, published or draft. Only a reached or finished promise can have one: no
         query for the others (the promise page of an open promise stays as fast)."""
-        if self.promise.state not in (Promise.State.REACHED, Promise.State.FINISHED):
+        if not self.promise.objective_met:
             return None
         return Recap.objects.filter(promise=self.promise).first()
 
     @property
     def can_write_recap(self) -> bool:
         """Write, then correct, the bilan: initiators, once the objective is reached."""
-        return self.is_initiator and self.promise.state in (
-            Promise.State.REACHED,
-            Promise.State.FINISHED,
-        )
+        return self.is_initiator and self.promise.objective_met
 
     @property
     def can_publish_recap(self) -> bool:
@@ -187,5 +180,10 @@ def get_promise(request, slug: str) -> Promise:
     return get_object_or_404(promises, slug=slug)
 
 
-def get_access(request, slug: str) -> PromiseAccess:
-    return PromiseAccess.of(get_promise(request, slug), request.user)
+def get_access(request, slug: str, *, needs: str = "") -> PromiseAccess:
+    """What this visitor may do on the promise (404 if they may not see it). With `needs`, the
+    name of one of PromiseAccess's permissions ("can_edit"): 403 unless they have it."""
+    access = PromiseAccess.of(get_promise(request, slug), request.user)
+    if needs and not getattr(access, needs):
+        raise PermissionDenied
+    return access

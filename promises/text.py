@@ -1,37 +1,10 @@
-"""French wording of a promise: elision and agreement, in one place."""
+"""The wording of a promise: its sentence, its condition, when its action happens, how many
+kept it. Built on onpromet.french, which holds the rules of French (elision, agreement, numbers,
+dates)."""
 
 import re
-import unicodedata
 
-from onpromet.french import french_date, french_spacing
-
-# Words starting with an "h aspiré" take no elision ("de haïr", not "d'haïr").
-_H_ASPIRE_PREFIXES = (
-    "hach", "haï", "hair", "hal", "ham", "hand", "hant", "happ", "harass", "harc", "hard",
-    "harn", "hasard", "hât", "hat", "hauss", "haut", "hennir", "hériss", "heurt", "hiss",
-    "hocher", "honn", "hont", "hors", "houspill", "hurl", "hutt",
-)  # fmt: skip
-
-
-def _starts_with_vowel_sound(word: str) -> bool:
-    lowered = word.lower()
-    plain = unicodedata.normalize("NFD", lowered)
-    base = plain[:1]
-    if base == "y":
-        # "d'y aller", but "de yoga": a y before a vowel is a consonant.
-        return plain[1:2] not in tuple("aeiou")
-    if base in "aeiou":
-        return True
-    if base == "h":
-        return not lowered.startswith(_H_ASPIRE_PREFIXES)
-    return False
-
-
-def elide_de(action: str) -> str:
-    """aller nettoyer → d'aller nettoyer; planter → de planter."""
-    if action and _starts_with_vowel_sound(action):
-        return f"d'{action}"
-    return f"de {action}"
+from onpromet.french import elide_de, french_date, french_number, french_spacing, plural
 
 
 def normalise_action(text: str) -> str:
@@ -42,27 +15,25 @@ def normalise_action(text: str) -> str:
     return text
 
 
-def format_count(number: int) -> str:
-    """1000000 → '1 000 000' with narrow no-break spaces, as French typography wants."""
-    return f"{number:,}".replace(",", "\u202f")
+def condition(objective: int | None) -> str:
+    """'si 1 personne le promet aussi' / 'si 50 personnes le promettent aussi'; None, an
+    objective not chosen yet (the form's preview), is 'si X personnes le promettent aussi'."""
+    if objective is None:
+        return "si X personnes le promettent aussi"
+    people = plural(objective, "personne le promet", "personnes le promettent")
+    return f"si {french_number(objective)} {people} aussi"
 
 
-def condition(objective: int) -> str:
-    """'si 1 personne le promet aussi' / 'si 50 personnes le promettent aussi'."""
-    if objective == 1:
-        return "si 1 personne le promet aussi"
-    return f"si {format_count(objective)} personnes le promettent aussi"
-
-
-def sentence(action: str, objective: int) -> str:
-    """The promise as everyone reads it, pages and emails alike: with French no-break spaces
-    in what the initiator typed (« », : ; ! ?), so that no line of it ends on a «."""
+def sentence(action: str, objective: int | None) -> str:
+    """The promise as everyone reads it, pages and emails alike (and the form's preview): with
+    French no-break spaces in what the initiator typed (« », : ; ! ?), so that no line of it
+    ends on a «."""
     return french_spacing(f"Je promets {elide_de(action)}, {condition(objective)}.")
 
 
 def people_count(number: int) -> str:
     """'1 personne', '12 personnes'."""
-    return f"{format_count(number)} personne{'s' if number > 1 else ''}"
+    return f"{french_number(number)} {plural(number, 'personne', 'personnes')}"
 
 
 def action_period(start, end=None, schedule: str = "") -> str:
@@ -85,6 +56,5 @@ def action_period(start, end=None, schedule: str = "") -> str:
 
 def kept_count(number: int) -> str:
     """'1 personne a tenu sa promesse' / '12 personnes ont tenu leur promesse'."""
-    if number == 1:
-        return "1 personne a tenu sa promesse"
-    return f"{format_count(number)} personnes ont tenu leur promesse"
+    kept = plural(number, "personne a tenu sa promesse", "personnes ont tenu leur promesse")
+    return f"{french_number(number)} {kept}"

@@ -11,9 +11,9 @@ from allauth.core import context as allauth_context
 from django.conf import settings
 from django.test import Client
 
-from accounts.adapters import pending_pledge_promise
 from accounts.tests.factories import PASSWORD, UserFactory
 from promises import services as promise_services
+from promises.adapters import pending_pledge_promise
 from promises.models import Pledge, Promise
 from promises.tests.factories import PromiseFactory
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.test import Client
 
 from discussions.models import Post
-from discussions.tests.factories import gps_exif, image_upload
+from onpromet.tests.images import gps_exif, image_upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

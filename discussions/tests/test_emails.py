@@ -1,14 +1,15 @@
 """Discussion emails go through the outbox, respect preferences and never flood anyone."""
 
 from discussions import services
+from discussions.emails import INITIATOR_POST, REPLY, TOPIC_INITIATOR_POSTS, TOPIC_REPLIES
 from notifications import services as outbox
-from notifications.models import Broadcast, Topic
+from notifications.models import Broadcast
 from notifications.tasks import send_broadcast
 
 
 def test_it_emails_the_author_of_a_post_when_someone_replies(smtp, post, initiator, participant):
     services.comment_create(post=post, author=initiator, text="Oui, 9 h devant le poste.")
-    send_broadcast(Broadcast.objects.get(kind=Broadcast.Kind.REPLY).pk)
+    send_broadcast(Broadcast.objects.get(kind=REPLY).pk)
     assert list(smtp.recipients) == [participant.email]
     message = smtp.messages[0]
     assert message["Subject"] == "Arthur a répondu à votre message"
@@ -17,9 +18,9 @@ def test_it_emails_the_author_of_a_post_when_someone_replies(smtp, post, initiat
 
 
 def test_it_respects_an_author_who_turned_replies_off(smtp, post, initiator, participant):
-    outbox.topic_set(user=participant, topic=Topic.REPLIES, enabled=False)
+    outbox.topic_set(user=participant, topic=TOPIC_REPLIES, enabled=False)
     services.comment_create(post=post, author=initiator, text="Oui !")
-    send_broadcast(Broadcast.objects.get(kind=Broadcast.Kind.REPLY).pk)
+    send_broadcast(Broadcast.objects.get(kind=REPLY).pk)
     assert smtp.messages == []
 
 
@@ -31,10 +32,10 @@ def test_it_emails_initiator_posts_only_to_participants_who_asked(
 
     quiet = UserFactory()
     promise_services.pledge_create(promise=pledged, user=quiet)
-    outbox.topic_set(user=participant, topic=Topic.INITIATOR_POSTS, enabled=True)
+    outbox.topic_set(user=participant, topic=TOPIC_INITIATOR_POSTS, enabled=True)
 
     services.post_create(promise=pledged, author=initiator, text="Le lieu change : plage sud.")
-    send_broadcast(Broadcast.objects.get(kind=Broadcast.Kind.INITIATOR_POST).pk)
+    send_broadcast(Broadcast.objects.get(kind=INITIATOR_POST).pk)
 
     assert list(smtp.recipients) == [participant.email]  # not `quiet`, not the initiator
     assert "plage sud" in smtp.messages[0].get_body(("plain",)).get_content()
@@ -54,7 +55,7 @@ def test_it_also_tells_those_who_replied_before(smtp, post, initiator, participa
     services.comment_create(post=post, author=initiator, text="Oui, 9 h.")
     services.comment_create(post=post, author=third, text="J'apporte les sacs.")
 
-    for broadcast in Broadcast.objects.filter(kind=Broadcast.Kind.REPLY):
+    for broadcast in Broadcast.objects.filter(kind=REPLY):
         send_broadcast(broadcast.pk)
     by_subject = {(str(m["To"]), m["Subject"]) for m in smtp.messages}
     assert by_subject == {

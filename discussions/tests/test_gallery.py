@@ -3,8 +3,8 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from discussions import services
-from discussions.images import process_photo
-from discussions.tests.factories import image_upload
+from onpromet.photos import process_photo
+from onpromet.tests.images import image_upload
 from promises import services as promise_services
 from promises.tests.helpers import page_text
 

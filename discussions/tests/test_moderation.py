@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from accounts import services as account_services
 from accounts.tests.factories import UserFactory
 from discussions import services
 from discussions.models import MASKED_TEXT, Comment, Report
@@ -92,7 +93,7 @@ def test_it_masks_hidden_posts_for_everyone_but_author_and_moderators(as_user, p
 
 def test_it_masks_the_posts_and_replies_of_a_deactivated_account(as_user, post, initiator):
     comment = services.comment_create(post=post, author=initiator, text="Réponse de l'initiateur")
-    services.user_deactivate(user=post.author)
+    account_services.user_deactivate(user=post.author)
     text = page_text(as_user("outsider").get(post.promise.get_absolute_url()))
     assert "On se retrouve à 9 h ?" not in text
     assert "Réponse de l'initiateur" in text  # initiator still active

@@ -5,7 +5,7 @@ import time_machine
 from django.urls import reverse
 
 from discussions.models import Post
-from discussions.tests.factories import gps_exif, image_upload
+from onpromet.tests.images import gps_exif, image_upload
 from promises.tests.helpers import page_text
 
 

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from discussions.emails import REPLY
 from discussions.models import Comment
 from notifications.models import Broadcast
 from promises.tests.helpers import page_text
@@ -33,11 +34,11 @@ def test_it_refuses_an_empty_reply_in_french(as_user, post):
 
 def test_it_tells_the_author_of_the_post_through_the_outbox(as_user, post, participant):
     as_user("initiator").post(reply_url(post), {"text": "Oui !"})
-    broadcast = Broadcast.objects.get(kind=Broadcast.Kind.REPLY)
+    broadcast = Broadcast.objects.get(kind=REPLY)
     assert broadcast.recipient == participant
     assert broadcast.comment == Comment.objects.get()
 
 
 def test_it_does_not_tell_authors_of_their_own_replies(as_user, post):
     as_user("participant").post(reply_url(post), {"text": "Je précise : devant le poste."})
-    assert not Broadcast.objects.filter(kind=Broadcast.Kind.REPLY).exists()
+    assert not Broadcast.objects.filter(kind=REPLY).exists()

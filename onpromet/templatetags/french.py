@@ -8,6 +8,8 @@
 - `{% nbsp %}…{% endnbsp %}` → the same spaces in the template's own words (« Abandonner »,
   "Date limite : …"), put in once when the template is compiled: what variables print between
   them (names, messages, descriptions) is left exactly as its author typed it.
+- `{{ n|plural:"personne,personnes" }}` → the form that agrees with n, singular for 0 and 1
+  (onpromet.french.plural), in place of `pluralize`, which makes 0 plural.
 """
 
 from django import template
@@ -16,6 +18,7 @@ from django.template.defaultfilters import stringfilter
 
 from onpromet.french import french_date as _french_date
 from onpromet.french import french_spacing
+from onpromet.french import plural as _plural
 
 register = template.Library()
 
@@ -64,3 +67,14 @@ def nbsp_block(parser, token) -> _SpacedNode:
     for node in nodelist.get_nodes_by_type(TextNode):
         node.s = french_spacing(node.s)
     return _SpacedNode(nodelist)
+
+
+@register.filter
+def plural(number, forms: str) -> str:
+    """`{{ n|plural:"personne,personnes" }}`, `{{ n|plural:"a,ont" }}`: the singular or the
+    plural form, by French agreement (onpromet.french.plural), in place of `pluralize`, which
+    writes "0 personnes ont"."""
+    singular, _, plural_form = forms.partition(",")
+    if not plural_form or "," in plural_form:
+        raise template.TemplateSyntaxError(f'plural: give "singular,plural", not {forms!r}')
+    return _plural(number, singular, plural_form)

@@ -23,16 +23,17 @@ from django.test import Client
 from accounts.tests.factories import UserFactory
 from conftest import TEST_REDIS_URL
 from discussions import services as discussion_services
-from discussions.images import process_photo
-from discussions.tests.factories import image_upload
 from notifications.emails import unsubscribe_token
-from notifications.models import Topic
 from notifications.tests.fixtures import ROOT, free_port, stop_process_group
+from onpromet.photos import process_photo
+from onpromet.tests.images import image_upload
 from promises import services
+
+# The moderator sees the admin of what they moderate; the superuser sees all of it.
+from promises.emails import TOPIC_ACTION
 from promises.models import Promise
 from promises.tests.factories import PromiseFactory, ThemeFactory
 
-# The moderator sees the admin of what they moderate; the superuser sees all of it.
 VISITORS = ("anonymous", "participant", "initiator", "moderator", "superuser")
 
 
@@ -85,7 +86,7 @@ def site(initiator, participant, moderator):
     discussion_services.report_create(reporter=moderator, content=post, reason="spam")
 
     # The action: a kept promise, a period with its agenda, news, a co-initiator invitation.
-    services.pledge_keep(promise=reached, user=participant, comment="Fait")
+    discussion_services.pledge_keep_and_post(promise=reached, user=participant, comment="Fait")
     Promise.objects.filter(pk=reached.pk).update(
         action_date=datetime.date(2027, 7, 10),
         action_end_date=datetime.date(2027, 9, 10),
@@ -123,7 +124,7 @@ def site(initiator, participant, moderator):
         "slug": open_promise.slug,
         "pk": str(post.pk),
         "kind": "message",
-        "token": unsubscribe_token(user_id=participant.pk, topic=Topic.ACTION),
+        "token": unsubscribe_token(user_id=participant.pk, topic=TOPIC_ACTION),
         "invitation": invitation.token,
     }
 

@@ -7,7 +7,7 @@ import pytest
 from django.template import Context, Template, TemplateSyntaxError
 from django.utils import timezone
 
-from onpromet.french import french_date, french_spacing
+from onpromet.french import elide_de, french_date, french_number, french_spacing, plural
 
 NBSP = "\u00a0"
 TUESDAY_FIRST = datetime.date(2026, 12, 1)
@@ -54,6 +54,44 @@ def test_it_reads_an_aware_datetime_in_paris_time():
 
     assert french_date(moment) == "mardi 1er décembre 2026"
     assert french_date(moment, weekday=False, time=True) == "1er décembre 2026 à 00:30"
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        (0, "0"),
+        (999, "999"),
+        (1500, "1\u202f500"),
+        (1_000_000, "1\u202f000\u202f000"),
+        (1.5, "1,5"),
+        (2.0, "2"),
+        (0.4, "0,4"),
+    ],
+)
+def test_it_writes_numbers_with_narrow_spaces_and_a_decimal_comma(number, expected):
+    assert french_number(number) == expected
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("aller nettoyer la plage", "d'aller nettoyer la plage"),
+        ("éteindre mes écrans le soir", "d'éteindre mes écrans le soir"),
+        ("utiliser le vélo", "d'utiliser le vélo"),
+        ("habiter autrement", "d'habiter autrement"),
+        ("héberger un réfugié", "d'héberger un réfugié"),
+        ("hisser le drapeau", "de hisser le drapeau"),
+        ("Hurler au loup", "de Hurler au loup"),
+        ("planter un arbre", "de planter un arbre"),
+        ("y aller à vélo", "d'y aller à vélo"),
+        ("yoga au parc chaque matin", "de yoga au parc chaque matin"),
+        ("avril", "d'avril"),
+        ("août", "d'août"),
+        ("décembre", "de décembre"),
+    ],
+)
+def test_it_elides_de_before_a_vowel_or_a_mute_h(words, expected):
+    assert elide_de(words) == expected
 
 
 @pytest.mark.parametrize(
@@ -145,3 +183,38 @@ def test_the_nbsp_block_spaces_the_template_words_and_leaves_what_people_typed()
     rendered = render(source, when="demain", typed="Allez : venez !", words=["un"])
 
     assert rendered == f"Date limite{NBSP}: demain «{NBSP}Allez : venez !{NBSP}» un{NBSP}!"
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [(0, "personne"), (1, "personne"), (2, "personnes"), (3, "personnes"), (1000, "personnes")],
+)
+def test_it_agrees_in_number_as_french_does_singular_for_0_and_1(number, expected):
+    assert plural(number, "personne", "personnes") == expected
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        (0, "0 personne a participé"),
+        (1, "1 personne a participé"),
+        (2, "2 personnes ont participé"),
+    ],
+)
+def test_the_plural_filter_agrees_the_words_of_a_template_with_a_number(number, expected):
+    source = '{{ n }} {{ n|plural:"personne,personnes" }} {{ n|plural:"a,ont" }} participé'
+
+    assert render(source, n=number) == expected
+
+
+def test_the_plural_filter_takes_forms_with_spaces():
+    source = '{{ n|plural:"dit avoir tenu sa,disent avoir tenu leur" }} promesse'
+
+    assert render(source, n=0) == "dit avoir tenu sa promesse"
+    assert render(source, n=2) == "disent avoir tenu leur promesse"
+
+
+@pytest.mark.parametrize("forms", ["personne", "a,ont,avaient", ""])
+def test_the_plural_filter_refuses_anything_but_two_forms(forms):
+    with pytest.raises(TemplateSyntaxError, match="singular,plural"):
+        render(f'{{{{ n|plural:"{forms}" }}}}', n=2)

@@ -25,8 +25,9 @@ from discussions.models import Comment, Report
 from discussions.models import Post as DiscussionPost
 from notifications import views as notification_views
 from notifications.emails import unsubscribe_token
-from notifications.models import EmailPreference, Topic
+from notifications.models import EmailPreference
 from promises import services
+from promises.emails import TOPIC_ACTION
 from promises.models import Invitation, Pledge, Promise, Recap, Update
 from promises.tests.factories import PromiseFactory, ThemeFactory
 
@@ -213,7 +214,9 @@ def _is_initiator(w: World, promise: Promise, visitor: str) -> bool:
 
 
 def _reached_url(name: str) -> Callable[[World], str]:
-    return lambda w: reverse(f"promises:{name}", args=[w.reached.slug])
+    """`name` is "app:view" or a view of promises."""
+    name = name if ":" in name else f"promises:{name}"
+    return lambda w: reverse(name, args=[w.reached.slug])
 
 
 KEEPERS = _cells(anonymous=LOGIN, others=FORBIDDEN, participant=OK, initiator=OK)
@@ -261,11 +264,11 @@ ACTION_ROWS = [
         done=lambda w, visitor: Update.objects.filter(promise=w.open).exists(),
     ),
     Row("agenda", "GET", _with_action_date, _cells(anonymous=OK, others=OK)),
-    Row("keep form", "GET", _reached_url("keep"), KEEPERS),
+    Row("keep form", "GET", _reached_url("discussions:keep"), KEEPERS),
     Row(
         "keep",
         "POST",
-        _reached_url("keep"),
+        _reached_url("discussions:keep"),
         KEEPERS,
         data=lambda w: {"comment": "Fait !"},
         to=lambda w: w.reached.get_absolute_url(),
@@ -716,7 +719,7 @@ ROWS = [
     *ACTION_ROWS,
     *RECAP_ROWS,
     *DISCUSSION_ROWS,
-    Row("my space", "GET", lambda w: reverse("accounts:dashboard"), MEMBERS_ONLY),
+    Row("my space", "GET", lambda w: reverse("dashboard"), MEMBERS_ONLY),
     Row("profile form", "GET", lambda w: reverse("accounts:profile"), MEMBERS_ONLY),
     Row(
         "profile",
@@ -740,7 +743,7 @@ ROWS = [
         "POST",
         lambda w: reverse("notifications:preferences"),
         MEMBERS_ONLY,
-        data=lambda w: {"topics": [Topic.ACTION]},
+        data=lambda w: {"topics": [TOPIC_ACTION]},
         to=lambda w: reverse("notifications:preferences"),
         done=lambda w, visitor: EmailPreference.objects.filter(user=w.users[visitor]).exists(),
     ),
@@ -846,7 +849,7 @@ def test_it_refuses_get_on_the_discussion_actions(world, name, visitor):
 def test_it_does_not_log_out_on_get(world):
     client = client_for(world, "participant")
     client.get(reverse("account_logout"))
-    assert client.get(reverse("accounts:dashboard")).status_code == 200
+    assert client.get(reverse("dashboard")).status_code == 200
 
 
 # --- CSRF ---------------------------------------------------------------------------------
@@ -932,7 +935,7 @@ def test_it_refuses_a_post_without_csrf_token(world, post):
     assert response.status_code == 403
     assert stored() == before
     if post.who != "anonymous":
-        assert client.get(reverse("accounts:dashboard")).status_code == 200  # still logged in
+        assert client.get(reverse("dashboard")).status_code == 200  # still logged in
 
 
 def test_it_accepts_the_one_click_unsubscribe_without_csrf_token(world):
@@ -940,14 +943,14 @@ def test_it_accepts_the_one_click_unsubscribe_without_csrf_token(world):
     List-Unsubscribe header, without a session or a CSRF token; the signed token in the URL
     is the credential."""
     participant = world.users["participant"]
-    token = unsubscribe_token(user_id=participant.pk, topic=Topic.ACTION)
+    token = unsubscribe_token(user_id=participant.pk, topic=TOPIC_ACTION)
     client = Client(enforce_csrf_checks=True)
 
     response = client.post(reverse("notifications:unsubscribe", args=[token]))
 
     assert response.status_code == 200
     assert getattr(notification_views.unsubscribe, "csrf_exempt", False)
-    preference = EmailPreference.objects.get(user=participant, topic=Topic.ACTION)
+    preference = EmailPreference.objects.get(user=participant, topic=TOPIC_ACTION)
     assert not preference.enabled
     # Without a valid token, nothing happens.
     forged = Client(enforce_csrf_checks=True).post(

@@ -28,8 +28,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from accounts.tests.factories import PASSWORD
-from discussions.tests.factories import image_upload
-from notifications.models import Topic
+from onpromet.tests.images import image_upload
 from onpromet.tests.test_gate_access import (
     World,
     client_for,
@@ -41,6 +40,8 @@ from onpromet.tests.test_gate_access import (
 )
 
 # Examples per form: enough to meet every kind of input below, and the module stays < 60 s.
+from promises.emails import TOPIC_ACTION, TOPIC_OUTCOME
+
 EXAMPLES = 50
 
 MARK = "xss-gate"
@@ -196,7 +197,7 @@ FORMS = [
     Form(
         "keep",
         "POST",
-        lambda w: reverse("promises:keep", args=[w.reached.slug]),
+        lambda w: reverse("discussions:keep", args=[w.reached.slug]),
         lambda w: {"comment": "Trois sacs ramassés."},
         "participant",
     ),
@@ -268,7 +269,7 @@ FORMS = [
         "notification preferences",
         "POST",
         lambda w: reverse("notifications:preferences"),
-        lambda w: {"topics": [Topic.ACTION, Topic.OUTCOME]},
+        lambda w: {"topics": [TOPIC_ACTION, TOPIC_OUTCOME]},
         "participant",
     ),
     Form(

@@ -33,6 +33,7 @@ from notifications.tests.fixtures import free_port
 from onpromet import cache as fail_open
 from onpromet.ratelimit import hit
 from promises import services
+from promises.emails import REACHED
 from promises.models import Pledge, Promise
 from promises.tests.factories import PromiseFactory
 
@@ -148,7 +149,7 @@ def test_it_counts_a_pledge_and_sends_the_news_once_redis_is_back(down, smtp, wo
     promise.refresh_from_db()
     assert promise.state == Promise.State.REACHED
     # "Objectif atteint" waits in the outbox: the broker could not take it.
-    broadcast = Broadcast.objects.get(kind=Broadcast.Kind.REACHED)
+    broadcast = Broadcast.objects.get(kind=REACHED)
     assert f"broadcast {broadcast.pk} left to the sweep" in down.log()
     assert smtp.messages == []
     assert_warned_once(down)

@@ -3,7 +3,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timeuntil
 
-from promises import text
+from onpromet.french import french_number
 from promises.models import Promise
 
 register = template.Library()
@@ -19,7 +19,7 @@ _STATE_CLASSES = {
 
 @register.filter
 def count(number: int) -> str:
-    return text.format_count(number)
+    return french_number(number)
 
 
 @register.filter

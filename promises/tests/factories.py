@@ -33,3 +33,12 @@ class PromiseFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, themes=None, **kwargs):
         return services.promise_create(themes=themes or [ThemeFactory()], **kwargs)
+
+
+def reach(promise, extra: int = 0):
+    """Pledge enough people to reach the promise (plus `extra` late joiners); returns them."""
+    people = UserFactory.create_batch(promise.objective - promise.pledge_count + extra)
+    for user in people:
+        services.pledge_create(promise=promise, user=user)
+    promise.refresh_from_db()
+    return people

@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from discussions import services as discussion_services
-from discussions.images import process_photo
-from discussions.tests.factories import image_upload
+from onpromet.photos import process_photo
+from onpromet.tests.images import image_upload
 from promises import services
 from promises.models import Promise
 from promises.tests.factories import PromiseFactory

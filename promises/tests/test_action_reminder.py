@@ -4,12 +4,17 @@ once per promise however often the sweep runs, through the outbox."""
 import datetime
 import zoneinfo
 
+import pytest
 import time_machine
 
 from notifications.models import Broadcast
-from notifications.tasks import send_broadcast, sweep
-from notifications.tests.factories import reach
+from notifications.tasks import send_broadcast
+from promises import services
+from promises.emails import ACTION_REMINDER
 from promises.models import Promise
+from promises.tasks import sweep
+from promises.tests.factories import reach
+from promises.tests.helpers import race
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 # Before the promise's deadline (30 days), so that the sweep does not fail it meanwhile.
@@ -21,8 +26,15 @@ def _at(days_before: int, hour: int, minute: int = 0) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=PARIS)
 
 
+def at_once(send) -> list[int]:
+    """What two sweeps running `send` at the same moment return, sorted."""
+    results = []
+    assert race(lambda: results.append(send()), [(), ()]) == []
+    return sorted(results)
+
+
 def _reminders():
-    return Broadcast.objects.filter(kind=Broadcast.Kind.ACTION_REMINDER)
+    return Broadcast.objects.filter(kind=ACTION_REMINDER)
 
 
 def _with_action(promise):
@@ -67,3 +79,11 @@ def test_it_emails_everyone_active_with_the_agenda_link(smtp, promise, initiator
     text = message.get_body(("plain",)).get_content()
     assert promise.action_when in text
     assert f"/promesses/{promise.slug}/agenda.ics" in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_reminds_once_when_two_sweeps_run_at_once(promise):
+    reach(_with_action(promise))
+    with time_machine.travel(_at(1, 9, 30), tick=False):
+        assert at_once(services.action_reminders_send) == [0, 1]
+    assert _reminders().count() == 1

@@ -6,9 +6,10 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from notifications.tests.factories import reach
+from onpromet.errors import Refusal
 from promises import services
 from promises.models import Invitation, Pledge, Promise
+from promises.tests.factories import reach
 from promises.tests.helpers import page_text
 
 
@@ -21,7 +22,7 @@ def _accept_url(invitation: Invitation) -> str:
 
 
 def _active_others(promise) -> int:
-    return Pledge.objects.counted().filter(promise=promise).count()
+    return Pledge.objects.participants().filter(promise=promise).count()
 
 
 def test_it_sends_the_invitation_by_email(client, promise, initiator, settings):
@@ -138,7 +139,7 @@ def test_it_cannot_be_accepted_twice(client, promise, initiator):
 
     assert "déjà été acceptée" in page_text(response)
     assert not Pledge.objects.filter(promise=promise, user=second).exists()
-    with pytest.raises(services.PledgeError):
+    with pytest.raises(Refusal):
         services.invitation_accept(invitation=invitation, user=second)
 
 

@@ -1,38 +1,14 @@
 """Pledges arriving at the same moment, on real Postgres, each in its own connection."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from accounts.tests.factories import UserFactory
 from promises import services
 from promises.models import Pledge, Promise
 from promises.tests.factories import PromiseFactory
+from promises.tests.helpers import race
 
 THREADS = 50
-
-
-def _race(target, args_list):
-    """Run target(*args) for every args in one thread each, released together by a barrier."""
-    barrier = threading.Barrier(len(args_list))
-    errors = []
-
-    def run(*args):
-        try:
-            barrier.wait(timeout=30)
-            target(*args)
-        except Exception as error:  # noqa: BLE001 (collected and asserted below)
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=args) for args in args_list]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
 
 
 @pytest.mark.django_db(transaction=True)
@@ -40,14 +16,14 @@ def test_it_counts_fifty_simultaneous_pledges_exactly_once_each():
     promise = PromiseFactory(objective=1000)
     users = UserFactory.create_batch(THREADS)
 
-    errors = _race(
+    errors = race(
         lambda user: services.pledge_create(promise=promise, user=user), [(u,) for u in users]
     )
 
     assert errors == []
     promise.refresh_from_db()
     assert promise.pledge_count == THREADS
-    assert promise.pledge_count == promise.pledges.counted().count()
+    assert promise.pledge_count == promise.pledges.participants().count()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -63,14 +39,14 @@ def test_it_reaches_the_objective_once_when_fifty_pledge_at_x_minus_one():
         if pledge.promise.reached_at and not pledge.joined_late:
             reached_by.append(user)
 
-    errors = _race(pledge, [(u,) for u in latecomers])
+    errors = race(pledge, [(u,) for u in latecomers])
 
     assert errors == []
     promise.refresh_from_db()
     assert promise.state == Promise.State.REACHED
     assert len(reached_by) == 1  # Exactly one pledge made the transition.
-    assert promise.pledge_count == promise.pledges.counted().count() == 2 * THREADS - 1
-    assert promise.pledges.counted().filter(activated_at__gt=promise.reached_at).count() == (
+    assert promise.pledge_count == promise.pledges.participants().count() == 2 * THREADS - 1
+    assert promise.pledges.participants().filter(activated_at__gt=promise.reached_at).count() == (
         THREADS - 1
     )
 
@@ -80,7 +56,7 @@ def test_it_never_counts_one_person_twice_when_they_click_many_times_at_once():
     promise = PromiseFactory(objective=10)
     user = UserFactory()
 
-    errors = _race(lambda: services.pledge_create(promise=promise, user=user), [()] * 20)
+    errors = race(lambda: services.pledge_create(promise=promise, user=user), [()] * 20)
 
     assert errors == []
     promise.refresh_from_db()

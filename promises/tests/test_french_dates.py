@@ -6,8 +6,7 @@ import datetime
 import time_machine
 from django.utils import timezone
 
-from notifications.tests.factories import reach
-from promises.tests.factories import PromiseFactory
+from promises.tests.factories import PromiseFactory, reach
 from promises.tests.helpers import page_text
 
 NBSP = "\u00a0"

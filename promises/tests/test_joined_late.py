@@ -8,10 +8,10 @@ from django.apps import apps
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from notifications.tests.factories import reach
 from promises import services
 from promises.figures import promise_figures
 from promises.models import Pledge, Promise
+from promises.tests.factories import reach
 
 
 def _pledge(promise, user) -> Pledge:

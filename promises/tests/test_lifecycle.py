@@ -5,6 +5,7 @@ import time_machine
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from onpromet.errors import Refusal
 from promises import services
 from promises.models import Promise
 from promises.services import promises_fail_expired as fail_expired_promises
@@ -25,7 +26,7 @@ def test_it_cancels_an_open_promise(promise):
 def test_it_refuses_to_cancel_a_reached_promise(promise):
     for _ in range(promise.objective):
         services.pledge_create(promise=promise, user=UserFactory())
-    with pytest.raises(services.PledgeError):
+    with pytest.raises(Refusal):
         services.promise_cancel(promise=promise)
     promise.refresh_from_db()
     assert promise.state == Promise.State.REACHED

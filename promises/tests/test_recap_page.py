@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from notifications.tests.factories import reach
 from promises import services
 from promises.tests import scenarios
+from promises.tests.factories import reach
 from promises.tests.helpers import page_text
 
 

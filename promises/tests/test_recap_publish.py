@@ -5,10 +5,12 @@ import pytest
 from django.urls import reverse
 
 from notifications.models import Broadcast
-from notifications.tests.factories import reach
+from onpromet.errors import Refusal
 from promises import services
+from promises.emails import RECAP
 from promises.models import Promise, Recap
 from promises.permissions import PromiseAccess
+from promises.tests.factories import reach
 from promises.tests.helpers import page_text
 
 
@@ -45,17 +47,17 @@ def test_it_publishes_and_finishes_the_promise(client, drafted, initiator):
     recap = Recap.objects.get(promise=drafted)
     assert drafted.state == Promise.State.FINISHED
     assert drafted.finished_at == recap.published_at
-    assert Broadcast.objects.filter(promise=drafted, kind=Broadcast.Kind.RECAP).count() == 1
+    assert Broadcast.objects.filter(promise=drafted, kind=RECAP).count() == 1
     assert not drafted.accepts_pledges
 
 
 def test_it_publishes_once(drafted):
     services.recap_publish(promise=drafted)
 
-    with pytest.raises(services.RecapError, match="Le bilan est déjà publié."):
+    with pytest.raises(Refusal, match="Le bilan est déjà publié."):
         services.recap_publish(promise=drafted)
 
-    assert Broadcast.objects.filter(kind=Broadcast.Kind.RECAP).count() == 1
+    assert Broadcast.objects.filter(kind=RECAP).count() == 1
 
 
 def test_it_explains_a_second_publication(client, drafted, initiator):
@@ -79,7 +81,7 @@ def test_it_wants_a_text_first(client, promise, initiator):
     assert "Écrivez d'abord le bilan, puis publiez-le." in page_text(response)
     promise.refresh_from_db()
     assert promise.state == Promise.State.REACHED
-    assert not Broadcast.objects.filter(kind=Broadcast.Kind.RECAP).exists()
+    assert not Broadcast.objects.filter(kind=RECAP).exists()
 
 
 @pytest.mark.parametrize("state", [Promise.State.OPEN, Promise.State.FAILED])

@@ -7,11 +7,14 @@ import pytest
 import time_machine
 
 from notifications.models import Broadcast
-from notifications.tasks import sweep
-from notifications.tests.factories import reach
+from notifications.tasks import send_broadcast
 from promises import services
+from promises.emails import RECAP_REMINDER
 from promises.models import Promise
+from promises.tasks import sweep
+from promises.tests.factories import reach
 from promises.tests.scenarios import paris
+from promises.tests.test_action_reminder import at_once
 
 
 @pytest.fixture
@@ -28,7 +31,7 @@ def _remind_at(moment: datetime.datetime) -> int:
 
 
 def _reminders(promise) -> int:
-    return Broadcast.objects.filter(promise=promise, kind=Broadcast.Kind.RECAP_REMINDER).count()
+    return Broadcast.objects.filter(promise=promise, kind=RECAP_REMINDER).count()
 
 
 def test_it_reminds_two_weeks_after_the_last_day_of_the_action(reached):
@@ -39,8 +42,8 @@ def test_it_reminds_two_weeks_after_the_last_day_of_the_action(reached):
     assert _remind_at(paris(23, 23)) == 0  # 13 days after
     assert _remind_at(paris(24, 0)) == 1  # the fourteenth day begins
 
-    reached.refresh_from_db()
-    assert reached.recap_reminded_at == paris(24, 0)
+    reminder = Broadcast.objects.get(promise=reached, kind=RECAP_REMINDER)
+    assert reminder.created_at == paris(24, 0)
     assert _reminders(reached) == 1
 
 
@@ -87,3 +90,26 @@ def test_it_does_not_remind_for_a_promise_that_failed(pledged):
     )
 
     assert _remind_at(paris(30)) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_reminds_once_when_two_sweeps_run_at_once(promise):
+    with time_machine.travel(paris(6), tick=False):
+        reach(promise)
+    with time_machine.travel(paris(30), tick=False):
+        assert at_once(services.recap_reminders_send) == [0, 1]
+    assert _reminders(promise) == 1
+
+
+def test_it_does_not_send_the_reminder_once_the_recap_is_published_meanwhile(
+    smtp, reached, initiator
+):
+    # Between the sweep's reminder and the worker, an initiator publishes the bilan.
+    assert _remind_at(paris(30)) == 1
+    services.recap_save(promise=reached, author=initiator, text="Fini")
+    services.recap_publish(promise=reached)
+
+    totals = send_broadcast(Broadcast.objects.get(promise=reached, kind=RECAP_REMINDER).pk)
+
+    assert totals["sent"] == 0
+    assert smtp.messages == []

@@ -4,9 +4,11 @@ import pytest
 from django.urls import reverse
 
 from notifications.models import Broadcast
-from notifications.tests.factories import reach
+from onpromet.errors import Refusal
 from promises import services
+from promises.emails import RECAP
 from promises.models import Promise, Recap
+from promises.tests.factories import reach
 from promises.tests.helpers import page_text
 
 
@@ -55,7 +57,7 @@ def test_it_corrects_a_published_recap_without_emailing_it_again(client, reached
     recap = Recap.objects.get(promise=reached)
     assert recap.text == "Coquille corrigée"
     assert recap.published_at is not None
-    assert Broadcast.objects.filter(kind=Broadcast.Kind.RECAP).count() == 1
+    assert Broadcast.objects.filter(kind=RECAP).count() == 1
 
 
 def test_it_refuses_an_empty_text(client, reached, initiator):
@@ -81,7 +83,7 @@ def test_it_explains_that_a_recap_waits_for_the_objective(client, promise, initi
 def test_the_service_refuses_a_failed_promise(pledged, initiator):
     Promise.objects.filter(pk=pledged.pk).update(state=Promise.State.FAILED)
 
-    with pytest.raises(services.RecapError, match="objectif non atteint"):
+    with pytest.raises(Refusal, match="Le bilan s.écrit une fois l.objectif atteint"):
         services.recap_save(promise=pledged, author=initiator, text="Raté")
 
 

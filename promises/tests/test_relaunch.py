@@ -11,6 +11,7 @@ from notifications.models import Broadcast
 from notifications.services import recipients
 from notifications.tasks import send_broadcast
 from promises import services
+from promises.emails import RELAUNCH
 from promises.models import Pledge, Promise
 
 
@@ -72,7 +73,7 @@ def test_it_relaunches_and_invites_the_former_participants_once(
     assert relaunch.objective == 2 and relaunch.is_open
     # Nobody is pledged for them: only the initiator.
     assert list(relaunch.pledges.values_list("user", "is_initiator")) == [(initiator.pk, True)]
-    broadcast = Broadcast.objects.get(kind=Broadcast.Kind.RELAUNCH)
+    broadcast = Broadcast.objects.get(kind=RELAUNCH)
     assert broadcast.promise == relaunch
     send_broadcast(broadcast.pk)
     send_broadcast(broadcast.pk)
@@ -97,7 +98,7 @@ def test_it_skips_those_who_already_promised_again(pledged, initiator, participa
     )
     services.pledge_create(promise=relaunch, user=participant)  # one click, on the new page
     assert Pledge.objects.get(promise=relaunch, user=participant).is_active
-    assert not recipients(Broadcast.objects.get(kind=Broadcast.Kind.RELAUNCH)).exists()
+    assert not recipients(Broadcast.objects.get(kind=RELAUNCH)).exists()
 
 
 def test_it_relaunches_only_a_failed_promise(client, pledged, initiator):

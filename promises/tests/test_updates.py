@@ -7,11 +7,12 @@ import zoneinfo
 import time_machine
 from django.urls import reverse
 
-from discussions.tests.factories import image_upload
-from notifications.models import Broadcast, Topic
+from notifications.models import Broadcast
 from notifications.services import recipients, topic_set
 from notifications.tasks import send_broadcast
+from onpromet.tests.images import image_upload
 from promises import services
+from promises.emails import TOPIC_UPDATES, UPDATE
 from promises.models import Update
 from promises.tests.helpers import page_text
 
@@ -33,7 +34,7 @@ def test_it_publishes_an_update_with_a_photo_and_emails_it(client, pledged, init
     update = Update.objects.get(promise=pledged)
     assert update.emailed and update.photo and update.thumbnail
     assert update.photo.name.endswith(".webp")
-    broadcast = Broadcast.objects.get(kind=Broadcast.Kind.UPDATE)
+    broadcast = Broadcast.objects.get(kind=UPDATE)
     assert broadcast.update == update
     shown = page_text(client.get(response["Location"]))
     assert "publiée et envoyée par e-mail" in shown
@@ -52,9 +53,9 @@ def test_it_sends_the_update_to_participants_only(smtp, pledged, initiator, part
 
 
 def test_it_honours_the_updates_preference(pledged, initiator, participant):
-    topic_set(user=participant, topic=Topic.UPDATES, enabled=False)
+    topic_set(user=participant, topic=TOPIC_UPDATES, enabled=False)
     services.update_create(promise=pledged, author=initiator, text="Gants fournis !")
-    assert not recipients(Broadcast.objects.get(kind=Broadcast.Kind.UPDATE)).exists()
+    assert not recipients(Broadcast.objects.get(kind=UPDATE)).exists()
 
 
 def test_it_emails_at_most_one_update_per_day_in_paris(client, pledged, initiator):
@@ -70,7 +71,7 @@ def test_it_emails_at_most_one_update_per_day_in_paris(client, pledged, initiato
         third = services.update_create(promise=pledged, author=initiator, text="Trois")
     second = Update.objects.get(text="Deux")
     assert (first.emailed, second.emailed, third.emailed) == (True, False, True)
-    assert Broadcast.objects.filter(kind=Broadcast.Kind.UPDATE).count() == 2
+    assert Broadcast.objects.filter(kind=UPDATE).count() == 2
 
 
 def test_it_lists_all_updates_to_every_visitor(client, promise, initiator):

@@ -1,0 +1,74 @@
+"""The discussions' emails: their topics and kinds, registered in the outbox from
+DiscussionsConfig.ready() (notifications.kinds), with their template triples
+templates/email/<name>.*. Kind names and topic keys are stored and carried by unsubscribe
+links: never rename them."""
+
+from django.db.models import QuerySet
+
+from notifications.kinds import Kind, Topic
+from promises.emails import promise_context
+from promises.models import Pledge
+
+# Between the promises' OUTCOME (20) and UPDATES (50) on the preferences page.
+TOPIC_REPLIES = "replies"
+TOPIC_INITIATOR_POSTS = "initiator_posts"
+
+REPLY = "reply"
+INITIATOR_POST = "initiator_post"
+
+
+def _everyone(broadcast) -> QuerySet:
+    """Initiators and participants taking part now (a reply goes to one of them: the
+    broadcast's recipient)."""
+    pledges = Pledge.objects.filter(promise_id=broadcast.promise_id, status=Pledge.Status.ACTIVE)
+    return pledges.values("user_id")
+
+
+def _participants(broadcast) -> QuerySet:
+    return Pledge.objects.filter(promise_id=broadcast.promise_id).participants().values("user_id")
+
+
+def _thread_not_post(broadcast, user_ids: set[int]) -> dict[int, str]:
+    """To someone who replied earlier, not to the post's author: "a répondu à son tour"."""
+    if broadcast.recipient_id == broadcast.comment.post.author_id:
+        return {}
+    return dict.fromkeys(user_ids, "reply_thread")
+
+
+def _reply_context(broadcast) -> dict:
+    return {**promise_context(broadcast), "comment": broadcast.comment}
+
+
+def _post_context(broadcast) -> dict:
+    return {**promise_context(broadcast), "post": broadcast.post}
+
+
+TOPICS = [
+    Topic(TOPIC_REPLIES, "Réponses à mes messages dans les discussions", order=30),
+    # Off unless asked for: a participant is not flooded with every initiator post.
+    Topic(
+        TOPIC_INITIATOR_POSTS,
+        "Messages des initiateurs dans les discussions",
+        order=40,
+        default=False,
+    ),
+]
+
+KINDS = [
+    # One broadcast per recipient (the post's author, those who replied before).
+    Kind(
+        REPLY,
+        "Réponse à un message",
+        TOPIC_REPLIES,
+        recipients=_everyone,
+        context=_reply_context,
+        variants=_thread_not_post,
+    ),
+    Kind(
+        INITIATOR_POST,
+        "Message d'un initiateur",
+        TOPIC_INITIATOR_POSTS,
+        recipients=_participants,
+        context=_post_context,
+    ),
+]

@@ -1,0 +1,23 @@
+"""What every promise service shares: the lock, the counter, the day in Paris."""
+
+import datetime
+
+from django.db.models import F
+from django.utils import timezone
+
+from ..models import Promise
+
+
+def lock(promise: Promise) -> Promise:
+    return Promise.objects.select_for_update().get(pk=promise.pk)
+
+
+def count_in(promise: Promise, delta: int) -> None:
+    """Move the counter by delta. Caller holds the promise lock."""
+    Promise.objects.filter(pk=promise.pk).update(pledge_count=F("pledge_count") + delta)
+    promise.refresh_from_db(fields=["pledge_count"])
+
+
+def paris_day_start(moment: datetime.datetime) -> datetime.datetime:
+    """Midnight in Europe/Paris of the day of `moment` (the site's time zone)."""
+    return timezone.localtime(moment).replace(hour=0, minute=0, second=0, microsecond=0)
