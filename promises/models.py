@@ -360,9 +360,17 @@ class Pledge(models.Model):
             models.UniqueConstraint(fields=["promise", "user"], name="pledge_unique_per_user"),
         ]
         indexes = [
-            # The participant list of a promise page: active pledges, newest first.
+            # The participant list of a promise page (selectors.promise_participants): active
+            # pledges, newest first, in the query's own order, id included, so that Postgres
+            # reads the first page from the index instead of sorting every pledge.
             models.Index(
-                fields=["promise", "status", "-activated_at"], name="pledge_promise_status"
+                fields=["promise", "status", "-activated_at", "-id"],
+                name="pledge_participants_newest",
+            ),
+            # The kept promises of a promise (PledgeQuerySet.kept, on its page and in the
+            # bilan): the few pledges that said so, not every pledge of a large promise.
+            models.Index(
+                fields=["promise"], condition=Q(kept_at__isnull=False), name="pledge_kept"
             ),
         ]
 

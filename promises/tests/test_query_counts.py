@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.factories import UserFactory
 from promises import services
@@ -54,3 +56,17 @@ def test_it_bounds_the_queries_of_the_promise_page(
     # 9, plus the newest news (one query) and the count of kept promises (one query).
     with django_assert_max_num_queries(11):
         assert client.get(promise.get_absolute_url()).status_code == 200
+
+
+def test_it_counts_no_pledge_for_the_participants_pagination(client, promise):
+    """The page's cost must not grow with the promise's success: the participant list is paged
+    with the counter kept on the promise (Promise.pledge_count), not a COUNT(*) of pledges."""
+    promise.objective = 100
+    promise.save()
+    _fill(promise, 31)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(promise.get_absolute_url())
+    assert "Page 1 sur 2" in page.content.decode()
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "promises_pledge" in q["sql"]]
+    # The one count left is the kept promises' (index pledge_kept: only the pledges that kept).
+    assert len(counts) == 1 and '"kept_at" IS NOT NULL' in counts[0]
