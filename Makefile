@@ -8,14 +8,15 @@ PY := $(BIN)/python
 CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help install services db demo run test check bench bench-email lint format check-deploy chromium java clean
+.PHONY: help install services db demo run test check bench bench-email bench-web wrk lint format check-deploy chromium java clean
 
 help:
 	@echo "make run    — installe, prépare la base et les données de démo, lance le site"
 	@echo "make test   — installe, vérifie le style (ruff) et lance tous les tests"
 	@echo "make check  — seulement les contrôles qualité (pages, en-têtes, HTML, accessibilité…)"
 	@echo "make lint   — ruff et bandit ; make format pour reformater"
-	@echo "make bench  — mesures de performance (make bench-email N=100000)"
+	@echo "make bench  — mesures de performance : e-mails (make bench-email N=100000) et pages (make bench-web)"
+	@echo "make bench-web — débit des pages sous gunicorn, mesuré par wrk (ARGS=\"--duration 5\")"
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -58,6 +59,17 @@ chromium:
 		fi; \
 	fi
 
+# The web benchmark loads pages with Debian's wrk; install it when missing and we may.
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			echo "Installation de wrk (Debian)…"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+		else \
+			echo "wrk manque : sudo apt-get install wrk"; exit 1; \
+		fi; \
+	fi
+
 # The HTML validator (vnu.jar, from npm) runs on Java.
 java:
 	@if ! command -v java >/dev/null; then \
@@ -87,10 +99,15 @@ check: install services chromium java lint
 	$(BIN)/pytest onpromet/tests $(PYTEST_ARGS)
 
 # Benchmarks (never part of `make test`). N sets the size: make bench-email N=20000
-bench: bench-email
+bench: bench-email bench-web
 
 bench-email: install services
 	$(PY) -m bench.bench_email --n $(or $(N),100000)
+
+# Pages under gunicorn (production settings, 2 workers) on a database of its own; ARGS passes
+# options through, e.g. make bench-web ARGS="--duration 5 --rounds 3".
+bench-web: install services wrk
+	$(PY) -m bench.bench_web $(ARGS)
 
 # Production settings must pass Django's deployment checks.
 check-deploy: install
