@@ -48,38 +48,30 @@ run: demo
 	@mkdir -p var
 	$(BIN)/honcho start -f Procfile
 
-# Browser tests drive Debian's Chromium; install it when missing and we may.
-chromium:
-	@if [ ! -x $(CHROMIUM) ]; then \
+# What the tests and benchmarks need from Debian, installed when missing and we are root (as CI
+# is); otherwise one line says how. $(call apt_install,command,package,name)
+define apt_install
+	@if ! command -v $(1) >/dev/null; then \
 		if [ "$$(id -u)" = "0" ]; then \
-			echo "Installation de Chromium (Debian)…"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+			echo "Installation de $(3) (Debian)…"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
 		else \
-			echo "Chromium manque ($(CHROMIUM)) : sudo apt-get install chromium"; exit 1; \
+			echo "$(3) manque : sudo apt-get install $(2)"; exit 1; \
 		fi; \
 	fi
+endef
 
-# The web benchmark loads pages with Debian's wrk; install it when missing and we may.
-wrk:
-	@if ! command -v wrk >/dev/null; then \
-		if [ "$$(id -u)" = "0" ]; then \
-			echo "Installation de wrk (Debian)…"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
-		else \
-			echo "wrk manque : sudo apt-get install wrk"; exit 1; \
-		fi; \
-	fi
+# Browser tests drive Debian's Chromium.
+chromium:
+	$(call apt_install,$(CHROMIUM),chromium,Chromium)
 
 # The HTML validator (vnu.jar, from npm) runs on Java.
 java:
-	@if ! command -v java >/dev/null; then \
-		if [ "$$(id -u)" = "0" ]; then \
-			echo "Installation de Java (Debian) pour le validateur HTML…"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
-		else \
-			echo "Java manque : sudo apt-get install default-jre-headless"; exit 1; \
-		fi; \
-	fi
+	$(call apt_install,java,default-jre-headless,Java)
+
+# The web benchmark loads pages with wrk.
+wrk:
+	$(call apt_install,wrk,wrk,wrk)
 
 lint: install
 	$(BIN)/ruff check .

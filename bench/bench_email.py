@@ -28,12 +28,13 @@ import contextlib
 import multiprocessing
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench.processes import Background, BenchError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,10 +42,6 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/onpromet_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
 SAMPLE_EVERY = 0.2  # seconds between two memory samples
 MB = 1024 * 1024
-
-
-class BenchError(Exception):
-    """The benchmark could not run to the end; the message says why."""
 
 
 def log(message: str) -> None:
@@ -327,26 +324,22 @@ def delivery_figures(promise) -> tuple[dict[str, int], float | None]:
 # --- The worker -------------------------------------------------------------------------------
 
 
-class Worker:
+class Worker(Background):
+    label = "worker"
+
     def __init__(self, *, app: str, concurrency: int, smtp_port: int, log_path: Path):
+        super().__init__(log_path)
         self.app = app
         self.concurrency = concurrency
         self.env = {**os.environ, "EMAIL_PORT": str(smtp_port)}
-        self.log_path = log_path
-        self.process: subprocess.Popen | None = None
         self.cpu: dict[int, float] = {}  # pid: CPU seconds at the last sample
 
     def start(self) -> "Worker":
-        self.log_file = self.log_path.open("wb")
-        self.process = subprocess.Popen(  # noqa: S603 (our own worker, fixed arguments)
+        self.start_logged(
             [sys.executable, "-m", "celery", "-A", self.app, "worker", "--loglevel=warning",
              f"--concurrency={self.concurrency}", "--pool=prefork", "--without-gossip",
              "--without-mingle", "--without-heartbeat", "--hostname=bench-email@%h"],
-            cwd=ROOT,
             env=self.env,
-            stdout=self.log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: stopped with its pool children
         )  # fmt: skip
         return self
 
@@ -393,25 +386,6 @@ class Worker:
 
     def cpu_seconds(self) -> float:
         return sum(self.cpu.values())
-
-    def log_tail(self, lines: int = 30) -> str:
-        try:
-            text = self.log_path.read_text(errors="replace")
-        except OSError:
-            return ""
-        tail = "\n".join(text.splitlines()[-lines:])
-        return f"--- worker log ({self.log_path}) ---\n{tail}" if tail else ""
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)  # warm shutdown
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        if getattr(self, "log_file", None):
-            self.log_file.close()
 
 
 def process_cpu(pid: int) -> float:

@@ -54,6 +54,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.processes import Background, BenchError
+
 ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/onpromet_bench_web"
@@ -121,10 +123,6 @@ function sent_total()
   return total
 end
 """
-
-
-class BenchError(Exception):
-    """The benchmark could not run to the end; the message says why."""
 
 
 def log(message: str) -> None:
@@ -211,24 +209,19 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-class Gunicorn:
+class Gunicorn(Background):
+    label = "gunicorn"
+
     def __init__(self, log_path: Path):
+        super().__init__(log_path)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        self.process: subprocess.Popen | None = None
 
     def start(self) -> "Gunicorn":
-        self.log_file = self.log_path.open("wb")
-        self.process = subprocess.Popen(  # noqa: S603 (our own server, fixed arguments)
+        self.start_logged(
             [sys.executable, "-m", "gunicorn", "onpromet.wsgi:application",
              "--config", "gunicorn.conf.py", "--workers", str(WORKERS),
-             "--bind", f"127.0.0.1:{self.port}"],
-            cwd=ROOT,
-            env=os.environ,
-            stdout=self.log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: stopped with its workers
+             "--bind", f"127.0.0.1:{self.port}"]
         )  # fmt: skip
         return self
 
@@ -246,25 +239,6 @@ class Gunicorn:
                     return
             time.sleep(0.2)
         raise BenchError(f"gunicorn did not answer within {timeout:.0f} s\n{self.log_tail()}")
-
-    def log_tail(self, lines: int = 40) -> str:
-        try:
-            text = self.log_path.read_text(errors="replace")
-        except OSError:
-            return ""
-        tail = "\n".join(text.splitlines()[-lines:])
-        return f"--- gunicorn log ---\n{tail}" if tail else ""
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)  # graceful: workers finish and exit
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        if getattr(self, "log_file", None):
-            self.log_file.close()
 
 
 # --- HTTP from this process (urllib: no redirect followed) ------------------------------------
