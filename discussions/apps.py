@@ -7,13 +7,18 @@ class DiscussionsConfig(AppConfig):
 
     def ready(self) -> None:
         from notifications import kinds
+        from promises import caching
         from promises.figures import photo_proof_register
 
         from . import emails
-        from .models import Post
+        from .models import Post, wrote_in
 
         # The discussions' emails, in the outbox's registry.
         kinds.register(*emails.TOPICS, *emails.KINDS)
+
+        # A post or reply of the visitor's own makes their promise page theirs alone: they may
+        # edit or delete it, and read it even hidden.
+        caching.register_personal(lambda access: wrote_in(access.promise, access.user))
 
         # The bilan's "a posté au moins une photo": a visible photo post in the discussion.
         photo_proof_register(

@@ -146,6 +146,19 @@ class Comment(Moderated):
         return f"{promise_url}#reponse-{self.pk}"
 
 
+def wrote_in(promise, user) -> bool:
+    """Whether this person has a post or a reply, hidden or not, in the promise's discussion
+    (one query, on the authors' indexes)."""
+    posts = Post.objects.filter(promise=promise, author=user)
+    replies = Comment.objects.filter(post__promise=promise, author=user)
+    return (
+        type(promise)
+        .objects.filter(pk=promise.pk)
+        .filter(models.Exists(posts) | models.Exists(replies))
+        .exists()
+    )
+
+
 class Report(models.Model):
     """Someone flagged a post, a reply or a promise. Content reported by REPORTS_TO_HIDE
     different people is hidden until a moderator looks."""

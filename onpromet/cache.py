@@ -1,8 +1,9 @@
 """The cache backend: Django's Redis cache, failing open when Redis does not answer.
 
-Only rate limits live in the cache: ours (onpromet/ratelimit.py) and allauth's (log-in,
-sign-up, password reset). With Redis down, a limit that lets requests through for a while
-costs far less than a site that answers 500 to every log-in, sign-up, pledge and post. So
+The cache holds rate limits, ours (onpromet/ratelimit.py) and allauth's (log-in, sign-up,
+password reset), and rendered pages (onpromet/pagecache.py). With Redis down, a limit that lets
+requests through for a while, and pages rendered at each request, cost far less than a site
+that answers 500 to every log-in, sign-up, pledge and post. So
 every operation that meets a Redis error answers as an empty cache that accepts every write
 would: `add()` is True (allauth takes its lock at once instead of spinning for a second, and
 `hit()` counts the request as the first of its window), `get()` gives the default, `incr()`

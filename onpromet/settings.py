@@ -128,8 +128,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: Celery broker and cache -------------------------------------------------------
 
 REDIS_URL = envstr("REDIS_URL", DEFAULT_REDIS_URL)
-# Only rate limits live in the cache, and they fail open when Redis is down (onpromet/cache.py):
-# log-in, sign-up and pledges keep working. Short timeouts: a Redis that does not answer
+# Rate limits and rendered pages (onpromet/pagecache.py) live in the cache, which fails open
+# when Redis is down (onpromet/cache.py): log-in, sign-up and pledges keep working, and pages
+# are rendered for each request. Short timeouts: a Redis that does not answer
 # delays a request by half a second, then the backend leaves it alone for a few seconds.
 CACHES = {
     "default": {

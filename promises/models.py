@@ -3,7 +3,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -125,6 +126,13 @@ class Promise(models.Model):
     is_hidden = models.BooleanField("masquée par la modération", default=False)
     hidden_at = models.DateTimeField("masquée le", null=True, blank=True)
 
+    # One more at every change of what the promise's pages show: the promise's own row, and
+    # the rows that hang from it (pledges, themes, news, bilan, posts, replies, the names of
+    # the people in them). Postgres triggers bump it in the transaction that makes the change
+    # (promises/migrations/0007, discussions/migrations/0002), whoever makes it: a service,
+    # the admin, a bulk update. The page caches are keyed by it (promises/caching.py).
+    version = models.PositiveBigIntegerField("version", default=1, editable=False)
+
     objects = PromiseQuerySet.as_manager()
 
     class Meta:
@@ -134,6 +142,20 @@ class Promise(models.Model):
         indexes = [
             # Listings: visible promises of one state, newest first (home, /promesses/?etat=).
             models.Index(fields=["state", "-created_at"], name="promise_state_created"),
+            # /promesses/: every listed promise, newest first.
+            models.Index(
+                F("created_at").desc(), name="promise_listed_created", condition=Q(is_hidden=False)
+            ),
+            # Home: open promises closest to their objective (selectors._closest_first).
+            models.Index(
+                (
+                    Cast("pledge_count", models.FloatField())
+                    / Cast("objective", models.FloatField())
+                ).desc(),
+                F("deadline").asc(),
+                name="promise_open_closest",
+                condition=Q(state="open", is_hidden=False),
+            ),
             # The deadline sweep: open promises whose deadline has passed.
             models.Index(
                 fields=["deadline"], name="promise_open_deadline", condition=Q(state="open")

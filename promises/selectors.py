@@ -16,7 +16,18 @@ NEWS_ON_PAGE = 3
 
 
 def _cards(user) -> QuerySet:
-    return Promise.objects.visible_to(user).listed().select_related("created_by")
+    """A listing's promises, with what names them (id, version) and nothing else: the page's
+    cache key. cards() loads the rest when the page is rendered."""
+    return Promise.objects.visible_to(user).listed().only("pk", "version")
+
+
+def cards(*listings) -> list[list[Promise]]:
+    """The full rows of listings' promises, each listing in its order, for their cards (one
+    query for all of them)."""
+    rows = Promise.objects.select_related("created_by").in_bulk(
+        [promise.pk for listing in listings for promise in listing]
+    )
+    return [[rows[p.pk] for p in listing if p.pk in rows] for listing in listings]
 
 
 def _closest_first(promises: QuerySet) -> QuerySet:
@@ -26,7 +37,7 @@ def _closest_first(promises: QuerySet) -> QuerySet:
 
 def home_promises(*, user) -> tuple[list[Promise], list[Promise]]:
     """Open promises close to their objective, then the newest of the others: each card once,
-    in two queries whatever the number of promises."""
+    in two queries whatever the number of promises (ids and versions: see cards())."""
     open_promises = _cards(user).filter(state=Promise.State.OPEN)
     closest = list(
         _closest_first(open_promises).filter(
@@ -43,7 +54,8 @@ def home_promises(*, user) -> tuple[list[Promise], list[Promise]]:
 
 def promises_search(*, user, q: str = "", state: str = "", theme=None, sort: str = "") -> QuerySet:
     """/promesses/: listings never show a hidden promise, not even to its initiators or to
-    moderators (they find it on their dashboard, or in the admin)."""
+    moderators (they find it on their dashboard, or in the admin). Ids and versions: see
+    cards()."""
     promises = _cards(user)
     if q:
         promises = promises.filter(Q(action__icontains=q) | Q(description__icontains=q))
@@ -56,6 +68,12 @@ def promises_search(*, user, q: str = "", state: str = "", theme=None, sort: str
     if sort == "echeance":
         return promises.order_by("deadline")
     return promises.order_by("-created_at")
+
+
+def visible_promise_version(user, slug: str) -> Promise | None:
+    """The promise's id and version if this visitor may see it (its page's cache key), and
+    no other column: reading any other field of it would cost a query."""
+    return Promise.objects.visible_to(user).filter(slug=slug).only("pk", "version").first()
 
 
 def promise_initiators(promise: Promise) -> QuerySet:

@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 
 from discussions.forms import PostForm
 from discussions.permissions import PostAccess
+from onpromet.pagecache import page_number
 
 register = template.Library()
 
@@ -21,7 +22,7 @@ def discussion(context, access):
     paginated with ?discussion=N, in a constant number of queries."""
     request = context["request"]
     page = Paginator(access.promise.posts.for_page(), POSTS_PER_PAGE).get_page(
-        request.GET.get("discussion")
+        page_number(request, "discussion")  # as the page's cache key reads it
     )
     page.object_list = [PostAccess(post=post, promise_access=access) for post in page]
     return {

@@ -72,6 +72,7 @@ def test_it_bounds_the_queries_of_the_promise_page_with_a_discussion(
     pledged.save()
     add_photos(pledged, posts)
     client.force_login(participant)
-    # 11, plus the newest news and the count of kept promises (one query each).
-    with django_assert_max_num_queries(13):
+    # 11, plus the newest news and the count of kept promises (one query each), plus the
+    # page cache's key (the promise's id and version, whether the visitor wrote in it).
+    with django_assert_max_num_queries(14):
         assert client.get(pledged.get_absolute_url()).status_code == 200

@@ -3,8 +3,11 @@
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import urlencode
 
-from .. import selectors
+from onpromet.pagecache import page_number, render_cached
+
+from .. import caching, selectors
 from ..forms import SearchForm
 
 PROMISES_PER_PAGE = 12
@@ -12,7 +15,13 @@ PROMISES_PER_PAGE = 12
 
 def home(request: HttpRequest) -> HttpResponse:
     closest, newest = selectors.home_promises(user=request.user)
-    return render(request, "home.html", {"closest": closest, "newest": newest})
+    key = (caching.reader(request.user), caching.versions(closest), caching.versions(newest))
+
+    def context() -> dict:
+        closest_cards, newest_cards = selectors.cards(closest, newest)
+        return {"closest": closest_cards, "newest": newest_cards}
+
+    return render_cached(request, "home.html", key=key, context=context)
 
 
 def promise_list(request: HttpRequest) -> HttpResponse:
@@ -25,11 +34,23 @@ def promise_list(request: HttpRequest) -> HttpResponse:
         theme=data.get("theme"),
         sort=data.get("tri", ""),
     )
-    page = Paginator(promises, PROMISES_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "promises/list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+    page = Paginator(promises, PROMISES_PER_PAGE).get_page(page_number(request, "page"))
+    # The search as typed, for the form and the pagination links: the form's own fields only
+    # (a link shared with ?fbclid=… makes the same page, and the same cache key).
+    query = urlencode([(name, request.GET[name]) for name in form.fields if name in request.GET])
+
+    def context() -> dict:
+        (page.object_list,) = selectors.cards(page.object_list)
+        return {"form": form, "page": page, "query": query}
+
+    if data.get("q"):
+        # A search is rarely typed twice the same way: not worth a cache entry.
+        return render(request, "promises/list.html", context())
+    key = (
+        caching.reader(request.user),
+        query,
+        page.number,
+        page.paginator.count,
+        caching.versions(page.object_list),
     )
+    return render_cached(request, "promises/list.html", key=key, context=context)

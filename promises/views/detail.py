@@ -4,36 +4,49 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .. import selectors
+from onpromet.pagecache import page_number, render_cached
+
+from .. import caching, selectors
 from ..forms import AbandonForm
 from ..models import Promise
-from ..permissions import get_access
+from ..permissions import PromiseAccess, get_promise
 
 PARTICIPANTS_PER_PAGE = 30
 
 
 def promise_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        access = get_access(request, slug)
-    except Http404:
+    # What the cache key needs, and no more: most requests end with the page from the cache.
+    promise = selectors.visible_promise_version(request.user, slug)
+    if promise is None:
         if Promise.objects.filter(slug=slug, is_hidden=True).exists():
             # A shared link to a hidden promise explains why it is gone, and shows nothing else.
             return render(request, "promises/hidden.html", status=404)
-        raise
-    promise = access.promise
-    paginator = Paginator(selectors.promise_participants(promise), PARTICIPANTS_PER_PAGE)
-    # The counter kept on the promise is that COUNT(*), exact under the promise lock: no need
-    # to count every pledge of a promise that succeeds.
-    paginator.count = promise.pledge_count
-    participants = paginator.get_page(request.GET.get("participants"))
-    return render(
-        request,
-        "promises/detail.html",
-        {
+        raise Http404
+    viewer = PromiseAccess.of(promise, request.user)
+    participants_page = page_number(request, "participants")
+
+    def context() -> dict:
+        access = PromiseAccess(
+            promise=get_promise(request, slug), user=request.user, pledge=viewer.pledge
+        )
+        promise = access.promise
+        paginator = Paginator(selectors.promise_participants(promise), PARTICIPANTS_PER_PAGE)
+        # The counter kept on the promise is that COUNT(*), exact under the promise lock: no
+        # need to count every pledge of a promise that succeeds.
+        paginator.count = promise.pledge_count
+        return {
             "promise": promise,
             "access": access,
             "initiators": list(selectors.promise_initiators(promise).order_by("activated_at")),
-            "participants": participants,
+            "participants": paginator.get_page(participants_page),
             "abandon_form": AbandonForm(),
-        },
+        }
+
+    key = (
+        promise.pk,
+        promise.version,
+        participants_page,
+        page_number(request, "discussion"),  # {% discussion %} reads the same parameter
+        caching.viewer(viewer),
     )
+    return render_cached(request, "promises/detail.html", key=key, context=context)

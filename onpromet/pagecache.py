@@ -1,0 +1,77 @@
+"""Whole pages from the cache, for the pages that many people read at once.
+
+A viral promise is read by thousands of people within minutes, and its page costs tens of
+milliseconds to render. So the pages everyone reads (a promise's page, home, /promesses/) are
+rendered once per *key* and then served from Redis. A view computes the key from two things:
+
+- what the page shows: the version of each promise on it (`Promise.version`, which Postgres
+  triggers bump in the transaction of every change, see promises/caching.py). A change makes
+  a new key at once: the next request renders the page again, for everyone. An old entry is
+  never read again and simply expires;
+- who looks: everything about the visitor that the page depends on (anonymous, or logged-in
+  with the standing that decides what they see). Visitors with the same key see the same bytes.
+
+Two things are per request and never cached:
+
+- the CSRF token: the page is rendered with a placeholder that this module replaces with the
+  visitor's own token on each response (a secret placeholder, derived from SECRET_KEY, so that
+  no text a user writes can become one);
+- messages ("Votre promesse est comptée"): a request with messages waiting renders as usual.
+
+A page is kept at most PAGE_TTL seconds, which bounds how old its time-dependent words can be
+("encore 3 jours", a deadline that has just passed): the key does not see the clock.
+
+With Redis down, the cache answers as an empty one (onpromet/cache.py): every page renders, as
+it did before this module existed.
+"""
+
+import hashlib
+from collections.abc import Callable
+from functools import cache
+
+from django.contrib.messages import get_messages
+from django.core.cache import cache as default_cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.crypto import salted_hmac
+
+# Seconds a rendered page is kept: the age of "encore 3 jours" at worst.
+PAGE_TTL = 60
+
+
+@cache
+def csrf_placeholder() -> str:
+    """Stands for the CSRF token in a cached page; the same in every process of the site."""
+    return "csrf" + salted_hmac("onpromet.pagecache", "csrf-placeholder").hexdigest()
+
+
+def page_number(request: HttpRequest, param: str) -> int:
+    """?page=3 → 3, anything else → 1: page numbers go into keys as the paginators read them
+    (get_page() shows the first page for what is not a number), and nothing a visitor types
+    makes more than one key per page."""
+    value = request.GET.get(param, "")
+    return int(value) if value.isdigit() and len(value) < 7 else 1
+
+
+def render_cached(
+    request: HttpRequest, template_name: str, *, key: tuple, context: Callable[[], dict]
+) -> HttpResponse:
+    """render(request, template_name, context()), from the cache when the same key was
+    rendered less than PAGE_TTL seconds ago; context() runs only when the page is rendered.
+    `key` must hold everything the page depends on beyond the template: what it shows
+    (versions, page numbers) and who looks (see the module's doc)."""
+    if request.method not in ("GET", "HEAD") or len(get_messages(request)):
+        return render(request, template_name, context())
+    cache_key = "page:" + hashlib.sha256(repr((template_name, key)).encode()).hexdigest()
+    html = default_cache.get(cache_key)
+    if html is None:
+        html = render_to_string(
+            template_name, {**context(), "csrf_token": csrf_placeholder()}, request
+        )
+        default_cache.set(cache_key, html, PAGE_TTL)
+    placeholder = csrf_placeholder()
+    if placeholder in html:
+        html = html.replace(placeholder, get_token(request))
+    return HttpResponse(html)

@@ -1,0 +1,55 @@
+"""The cache keys of the pages that show promises (onpromet/pagecache.py says how they serve).
+
+What a page shows is named by the versions of its promises: `Promise.version` moves in the
+transaction of every change a promise's pages show (promises/migrations/0007 and
+discussions/migrations/0002 hold the triggers), so a key read after a change commits is a key
+no cached page has yet.
+
+Who looks is named by `viewer()` on the promise page, and by `reader()` on the listings. Their
+rule: two visitors with the same value see byte-for-byte the same page (CSRF token aside).
+promises/tests/test_page_cache.py renders the page for a whole cast and checks it.
+"""
+
+from collections.abc import Callable, Iterable
+
+from .permissions import PromiseAccess
+
+# Hooks of the apps above promises that put personal things on the promise page: each returns
+# True when the page holds something of this visitor's own (discussions: a post or reply of
+# theirs, which they may edit, delete, or read although it is hidden).
+_personal: list[Callable[[PromiseAccess], bool]] = []
+
+
+def register_personal(hook: Callable[[PromiseAccess], bool]) -> None:
+    _personal.append(hook)
+
+
+# Standings whose box on the page carries a date of the visitor's own ("Vous avez tenu votre
+# promesse le 3 juillet").
+_DATED_STANDINGS = {"kept", "abandoned"}
+
+
+def reader(user) -> tuple:
+    """Who reads a listing: the header changes with being logged in and being a moderator;
+    the cards do not change with who reads them (visibility is in the versions' list)."""
+    return (user.is_authenticated, user.is_authenticated and user.is_staff)
+
+
+def viewer(access: PromiseAccess) -> tuple:
+    """Who looks at a promise page. Anonymous visitors share one page; logged-in ones share it
+    with those of the same standing (participant, initiator, moderator…), except when the
+    page holds something of their own: then the key is theirs alone."""
+    if not access.user.is_authenticated:
+        return ("anonymous",)
+    personal = access.standing in _DATED_STANDINGS or any(hook(access) for hook in _personal)
+    return (
+        "person",
+        access.user.pk if personal else None,
+        access.standing,
+        access.is_moderator,
+    )
+
+
+def versions(promises: Iterable) -> tuple:
+    """What a list of promises shows, in its order."""
+    return tuple((promise.pk, promise.version) for promise in promises)
