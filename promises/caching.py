@@ -12,6 +12,10 @@ promises/tests/test_page_cache.py renders the page for a whole cast and checks i
 
 from collections.abc import Callable, Iterable
 
+from django.core.cache import cache
+
+from onpromet.pagecache import PAGE_TTL
+
 from .permissions import PromiseAccess
 
 # Hooks of the apps above promises that put personal things on the promise page: each returns
@@ -35,19 +39,25 @@ def reader(user) -> tuple:
     return (user.is_authenticated, user.is_authenticated and user.is_staff)
 
 
-def viewer(access: PromiseAccess) -> tuple:
+def viewer(promise, user, access: Callable[[], PromiseAccess]) -> tuple:
     """Who looks at a promise page. Anonymous visitors share one page; logged-in ones share it
     with those of the same standing (participant, initiator, moderator…), except when the
-    page holds something of their own: then the key is theirs alone."""
-    if not access.user.is_authenticated:
+    page holds something of their own: then the key is theirs alone.
+
+    What this takes from the database (the visitor's pledge, whether they wrote in the
+    discussion) cannot change without the promise's version moving: so it is read once per
+    person, promise and version (through `access()`, their PromiseAccess), and kept in the
+    cache as long as a page is."""
+    if not user.is_authenticated:
         return ("anonymous",)
-    personal = access.standing in _DATED_STANDINGS or any(hook(access) for hook in _personal)
-    return (
-        "person",
-        access.user.pk if personal else None,
-        access.standing,
-        access.is_moderator,
-    )
+    facts_key = f"page-viewer:{user.pk}:{promise.pk}:{promise.version}"
+    facts = cache.get(facts_key)
+    if facts is None:
+        standing = access().standing
+        personal = standing in _DATED_STANDINGS or any(hook(access()) for hook in _personal)
+        facts = (user.pk if personal else None, standing)
+        cache.set(facts_key, facts, PAGE_TTL)
+    return ("person", *facts, user.is_staff)  # is_staff: PromiseAccess.is_moderator
 
 
 def versions(promises: Iterable) -> tuple:

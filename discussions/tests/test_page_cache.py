@@ -5,6 +5,7 @@ visitors who share a cache key (promises/caching.py viewer()) really see the sam
 import re
 from collections import defaultdict
 from contextlib import contextmanager
+from functools import partial
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -160,7 +161,8 @@ def test_visitors_who_share_a_cache_key_see_the_same_page(settings, initiator, m
     promise.refresh_from_db()
     pages = defaultdict(dict)
     for name, user in cast.items():
-        key = caching.viewer(PromiseAccess.of(promise, user or AnonymousUser()))
+        visitor = user or AnonymousUser()
+        key = caching.viewer(promise, visitor, partial(PromiseAccess.of, promise, visitor))
         client = logged_in(user) if user else Client()
         html = client.get(promise.get_absolute_url()).content.decode()
         pages[key][name] = TOKEN.sub("", html)

@@ -1,5 +1,7 @@
 """The promise page."""
 
+from functools import cache
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -22,12 +24,13 @@ def promise_detail(request: HttpRequest, slug: str) -> HttpResponse:
             # A shared link to a hidden promise explains why it is gone, and shows nothing else.
             return render(request, "promises/hidden.html", status=404)
         raise Http404
-    viewer = PromiseAccess.of(promise, request.user)
     participants_page = page_number(request, "participants")
+    # The visitor's pledge, read at most once, and only if the cache does not know it.
+    viewer = cache(lambda: PromiseAccess.of(promise, request.user))
 
     def context() -> dict:
         access = PromiseAccess(
-            promise=get_promise(request, slug), user=request.user, pledge=viewer.pledge
+            promise=get_promise(request, slug), user=request.user, pledge=viewer().pledge
         )
         promise = access.promise
         paginator = Paginator(selectors.promise_participants(promise), PARTICIPANTS_PER_PAGE)
@@ -47,6 +50,6 @@ def promise_detail(request: HttpRequest, slug: str) -> HttpResponse:
         promise.version,
         participants_page,
         page_number(request, "discussion"),  # {% discussion %} reads the same parameter
-        caching.viewer(viewer),
+        caching.viewer(promise, request.user, viewer),
     )
     return render_cached(request, "promises/detail.html", key=key, context=context)
