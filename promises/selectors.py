@@ -3,8 +3,15 @@ initiators, the dashboard. Each returns a queryset (or a few rows) whose cost do
 with the page's data; which promises a visitor may see is still Promise.objects.visible_to's
 decision alone."""
 
-from django.db.models import F, FloatField, Q, QuerySet
+from collections.abc import Callable
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, FloatField, Q, QuerySet, Value
 from django.db.models.functions import Cast
+
+from onpromet.sql import Compiled
 
 from .models import Invitation, Pledge, Promise, Update
 
@@ -13,6 +20,33 @@ HOME_CARDS = 3
 # "Bientôt à l'objectif": at least half-way there.
 HOME_CLOSE_SHARE = 0.5
 NEWS_ON_PAGE = 3
+
+
+class ForEachVisitor:
+    """A read on every request, compiled once per kind of visitor (onpromet/sql.py):
+    visible_to() makes a different query for anonymous visitors, moderators and the others.
+    build(user, *values) returns the values_list() queryset, with a stand-in user."""
+
+    def __init__(self, build: Callable[..., QuerySet]) -> None:
+        user = get_user_model()
+        self._compiled = {
+            "anonymous": Compiled(lambda *values: build(AnonymousUser(), *values)),
+            "moderator": Compiled(lambda *values: build(user(is_staff=True), *values)),
+            "person": Compiled(lambda user_id, *values: build(user(pk=user_id), *values)),
+        }
+
+    def rows(self, user, *values, **paging) -> list[tuple]:
+        if not user.is_authenticated:
+            return self._compiled["anonymous"].rows(*values, **paging)
+        if user.is_staff:
+            return self._compiled["moderator"].rows(*values, **paging)
+        return self._compiled["person"].rows(user.pk, *values, **paging)
+
+
+def _light(row: tuple) -> Promise:
+    """A promise with its id and version only, as only("pk", "version") gives it: reading any
+    other field costs a query."""
+    return Promise.from_db(None, ["id", "version"], row[:2])
 
 
 def _cards(user) -> QuerySet:
@@ -35,21 +69,37 @@ def _closest_first(promises: QuerySet) -> QuerySet:
     return promises.annotate(ratio=ratio).order_by("-ratio", "deadline")
 
 
+def _home(user) -> QuerySet:
+    """Both sections of home in one query: (id, version, section) rows, each section in its
+    order; the newest are taken twice as many as shown, to leave out those already closest."""
+    open_promises = _cards(user).filter(state=Promise.State.OPEN)
+    closest = _closest_first(open_promises).filter(
+        ratio__gte=HOME_CLOSE_SHARE, pledge_count__lt=F("objective")
+    )
+    newest = open_promises.order_by("-created_at", "-pk")
+    return (
+        closest.annotate(section=Value("closest"))
+        .values_list("pk", "version", "section")[:HOME_CARDS]
+        .union(
+            newest.annotate(section=Value("newest")).values_list("pk", "version", "section")[
+                : 2 * HOME_CARDS
+            ],
+            all=True,
+        )
+    )
+
+
+_HOME = ForEachVisitor(_home)
+
+
 def home_promises(*, user) -> tuple[list[Promise], list[Promise]]:
     """Open promises close to their objective, then the newest of the others: each card once,
-    in two queries whatever the number of promises (ids and versions: see cards())."""
-    open_promises = _cards(user).filter(state=Promise.State.OPEN)
-    closest = list(
-        _closest_first(open_promises).filter(
-            ratio__gte=HOME_CLOSE_SHARE, pledge_count__lt=F("objective")
-        )[:HOME_CARDS]
-    )
-    newest = list(
-        open_promises.exclude(pk__in=[promise.pk for promise in closest]).order_by(
-            "-created_at", "-pk"
-        )[:HOME_CARDS]
-    )
-    return closest, newest
+    in one query whatever the number of promises (ids and versions: see cards())."""
+    rows = _HOME.rows(user)
+    closest = [_light(row) for row in rows if row[2] == "closest"]
+    shown = {promise.pk for promise in closest}
+    newest = [_light(row) for row in rows if row[2] == "newest" and row[0] not in shown]
+    return closest, newest[:HOME_CARDS]
 
 
 def promises_search(*, user, q: str = "", state: str = "", theme=None, sort: str = "") -> QuerySet:
@@ -70,10 +120,62 @@ def promises_search(*, user, q: str = "", state: str = "", theme=None, sort: str
     return promises.order_by("-created_at")
 
 
+def _count(promises: QuerySet) -> QuerySet:
+    """COUNT(*) of a queryset, as a values_list() query (one row) that Compiled can run."""
+    grouped = promises.order_by().annotate(one=Value(1)).values("one")  # one group: all rows
+    return grouped.annotate(n=Count("pk")).values_list("n")
+
+
+# /promesses/ without a search, compiled for each combination of filters and sort order.
+_LISTINGS: dict[tuple, tuple[ForEachVisitor, ForEachVisitor]] = {}
+
+
+def promises_page(
+    *, user, q: str = "", state: str = "", theme=None, sort: str = "", number: int, per_page: int
+) -> Page:
+    """A page of promises_search(), with ids and versions (see cards()). Without a search
+    (the listing everybody opens), its count and its rows are compiled queries."""
+    if q:
+        promises = promises_search(user=user, q=q, state=state, theme=theme, sort=sort)
+        return Paginator(promises, per_page).get_page(number)
+    shape = (bool(state), theme is not None, sort)
+    if shape not in _LISTINGS:
+
+        def build(user, *values):
+            values = list(values)
+            return promises_search(
+                user=user,
+                state=values.pop(0) if shape[0] else "",
+                theme=values.pop(0) if shape[1] else None,
+                sort=sort,
+            )
+
+        _LISTINGS[shape] = (
+            ForEachVisitor(lambda user, *values: _count(build(user, *values))),
+            ForEachVisitor(lambda user, *values: build(user, *values).values_list("pk", "version")),
+        )
+    counted, listed = _LISTINGS[shape]
+    values = [v for v, used in ((state, shape[0]), (theme and theme.pk, shape[1])) if used]
+    paginator = Paginator(Promise.objects.none(), per_page)
+    paginator.count = counted.rows(user, *values)[0][0]
+    page = paginator.get_page(number)
+    rows = listed.rows(user, *values, limit=per_page, offset=(page.number - 1) * per_page)
+    page.object_list = [_light(row) for row in rows]
+    return page
+
+
+# The promise page's key.
+_VISIBLE_VERSION = ForEachVisitor(
+    lambda user, slug: (
+        Promise.objects.visible_to(user).filter(slug=slug).values_list("pk", "version")
+    )
+)
+
+
 def visible_promise_version(user, slug: str) -> Promise | None:
-    """The promise's id and version if this visitor may see it (its page's cache key), and
-    no other column: reading any other field of it would cost a query."""
-    return Promise.objects.visible_to(user).filter(slug=slug).only("pk", "version").first()
+    """The promise's id and version if this visitor may see it (its page's cache key)."""
+    rows = _VISIBLE_VERSION.rows(user, slug)
+    return _light(rows[0]) if rows else None
 
 
 def promise_initiators(promise: Promise) -> QuerySet:

@@ -1,6 +1,5 @@
 """Finding a promise: the home page and /promesses/, with search, filters and sorting."""
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
@@ -25,23 +24,27 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def promise_list(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    promises = selectors.promises_search(
+    # Bound only to a search (building a form costs more than reading the cached page).
+    form = SearchForm(request.GET) if request.GET else None
+    data = form.cleaned_data if form and form.is_valid() else {}
+    page = selectors.promises_page(
         user=request.user,
         q=data.get("q", ""),
         state=data.get("etat", ""),
         theme=data.get("theme"),
         sort=data.get("tri", ""),
+        number=page_number(request, "page"),
+        per_page=PROMISES_PER_PAGE,
     )
-    page = Paginator(promises, PROMISES_PER_PAGE).get_page(page_number(request, "page"))
     # The search as typed, for the form and the pagination links: the form's own fields only
     # (a link shared with ?fbclid=… makes the same page, and the same cache key).
-    query = urlencode([(name, request.GET[name]) for name in form.fields if name in request.GET])
+    query = urlencode(
+        [(name, request.GET[name]) for name in SearchForm.base_fields if name in request.GET]
+    )
 
     def context() -> dict:
         (page.object_list,) = selectors.cards(page.object_list)
-        return {"form": form, "page": page, "query": query}
+        return {"form": form or SearchForm(), "page": page, "query": query}
 
     if data.get("q"):
         # A search is rarely typed twice the same way: not worth a cache entry.
