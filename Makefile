@@ -49,9 +49,10 @@ run: demo
 	$(BIN)/honcho start -f Procfile
 
 # What the tests and benchmarks need from Debian, installed when missing and we are root (as CI
-# is); otherwise one line says how. $(call apt_install,command,package,name)
+# is); otherwise one line says how. $(call apt_install,check,packages,name): the packages are
+# installed when the shell check fails ("command -v wrk", "test -f a-font.ttf").
 define apt_install
-	@if ! command -v $(1) >/dev/null; then \
+	@if ! $(1) >/dev/null 2>&1; then \
 		if [ "$$(id -u)" = "0" ]; then \
 			echo "Installation de $(3) (Debian)…"; \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
@@ -63,15 +64,22 @@ endef
 
 # Browser tests drive Debian's Chromium.
 chromium:
-	$(call apt_install,$(CHROMIUM),chromium,Chromium)
+	$(call apt_install,command -v $(CHROMIUM),chromium,Chromium)
 
 # The HTML validator (vnu.jar, from npm) runs on Java.
 java:
-	$(call apt_install,java,default-jre-headless,Java)
+	$(call apt_install,command -v java,default-jre-headless,Java)
 
 # The web benchmark loads pages with wrk.
 wrk:
-	$(call apt_install,wrk,wrk,wrk)
+	$(call apt_install,command -v wrk,wrk,wrk)
+
+# The share images of a promise are drawn in Lato (promises/share_images.py), its poster and
+# flyers in DejaVu Sans (promises/print.py): the site serves them and the tests draw them.
+.PHONY: fonts
+fonts:
+	$(call apt_install,test -f /usr/share/fonts/truetype/lato/Lato-Bold.ttf -a -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf,fonts-lato fonts-dejavu-core,Lato/DejaVu)
+run test check: fonts
 
 lint: install
 	$(BIN)/ruff check .

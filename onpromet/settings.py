@@ -387,3 +387,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
 }
+
+# Social previews: the Open Graph tags and canonical link of every page (templates/base.html)
+# take the site's public address from SITE_URL, never from the request's Host.
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("promises.views.share.page_addresses")

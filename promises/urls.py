@@ -1,6 +1,9 @@
 from django.urls import path
 
 from .views import browse, calendar, detail, initiators, lifecycle, news, pledges, preview, recap
+from .views.printing import flyers, poster
+from .views.share import og_image, square_image
+from .views.widget import widget
 
 app_name = "promises"
 
@@ -24,8 +27,16 @@ urlpatterns = [
     ),
     path("<slug:slug>/nouvelles/", news.updates, name="updates"),
     path("<slug:slug>/agenda.ics", calendar.agenda, name="agenda"),
+    # The pictures for social networks: the link preview, and the square one to post.
+    path("<slug:slug>/image.png", og_image, name="og_image"),
+    path("<slug:slug>/image-carree.png", square_image, name="square_image"),
     # The bilan: public once published; written and published by the initiators.
     path("<slug:slug>/bilan/", recap.recap, name="recap"),
     path("<slug:slug>/bilan/ecrire/", recap.recap_edit, name="recap_edit"),
     path("<slug:slug>/bilan/publier/", recap.recap_publish, name="recap_publish"),
+    # The promise travels: on paper (PDF), and in other sites' frames (the only page allowed
+    # in one).
+    path("<slug:slug>/affiche.pdf", poster, name="poster"),
+    path("<slug:slug>/flyers.pdf", flyers, name="flyers"),
+    path("<slug:slug>/widget/", widget, name="widget"),
 ]
