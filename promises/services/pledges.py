@@ -41,12 +41,14 @@ def pledge_create(*, promise: Promise, user: User) -> Pledge:
         raise Refusal("Cette promesse n'accepte plus de participants.")
     confirmed = _has_confirmed_email(user)
     now = timezone.now()
-    pledge, created = Pledge.objects.get_or_create(
-        promise=locked, user=user, defaults={"created_at": now}
-    )
-    if not created:
-        if pledge.status in (Pledge.Status.ACTIVE, Pledge.Status.PENDING):
-            return pledge  # Already counted (or waiting for confirmation): nothing to do.
+    # Under the promise's lock nobody else pledges on it: the pledge is read, then written
+    # once (a new one is one INSERT, not an INSERT and an UPDATE).
+    pledge = Pledge.objects.filter(promise=locked, user=user).first()
+    if pledge is None:
+        pledge = Pledge(promise=locked, user=user, created_at=now)
+    elif pledge.status in (Pledge.Status.ACTIVE, Pledge.Status.PENDING):
+        return pledge  # Already counted (or waiting for confirmation): nothing to do.
+    else:
         pledge.created_at = now
         pledge.withdrawn_at = pledge.abandoned_at = None
         pledge.abandon_reason = ""
