@@ -7,7 +7,7 @@ no cached page has yet.
 
 Who looks is named by `viewer()` on the promise page, and by `reader()` on the listings. Their
 rule: two visitors with the same value see byte-for-byte the same page (CSRF token aside).
-promises/tests/test_page_cache.py renders the page for a whole cast and checks it.
+discussions/tests/test_page_cache.py renders the page for a whole cast and checks it.
 """
 
 from collections.abc import Callable, Iterable
