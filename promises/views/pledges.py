@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -11,15 +11,19 @@ from django.views.decorators.http import require_POST
 from onpromet.errors import Refusal
 from onpromet.ratelimit import rate_limit
 
-from .. import services
+from .. import selectors, services
 from ..forms import AbandonForm
-from ..permissions import get_access, get_promise
+from ..permissions import get_access
 
 
 @require_POST
 @rate_limit("pledge")
 def pledge(request: HttpRequest, slug: str) -> HttpResponse:
-    promise = get_promise(request, slug)
+    # Whether this visitor may see it, and its id: the service reads it again under its lock.
+    promise = selectors.visible_promise_version(request.user, slug)
+    if promise is None:
+        raise Http404
+    page = reverse("promises:detail", args=[slug])
     if not request.user.is_authenticated:
         services.pledge_intent_store(session=request.session, promise=promise)
         messages.info(
@@ -27,9 +31,7 @@ def pledge(request: HttpRequest, slug: str) -> HttpResponse:
             "Créez votre compte (ou connectez-vous) : votre promesse sera comptée dès que "
             "votre adresse e-mail sera confirmée.",
         )
-        return redirect(
-            f"{reverse('account_signup')}?{urlencode({'next': promise.get_absolute_url()})}"
-        )
+        return redirect(f"{reverse('account_signup')}?{urlencode({'next': page})}")
     try:
         pledge = services.pledge_create(promise=promise, user=request.user)
     except Refusal as error:
@@ -42,7 +44,7 @@ def pledge(request: HttpRequest, slug: str) -> HttpResponse:
             )
         else:
             messages.success(request, "Merci ! Votre promesse est comptée.")
-    return redirect(promise)
+    return redirect(page)
 
 
 @login_required
