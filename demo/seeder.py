@@ -31,6 +31,7 @@ from onpromet.french import elide_de, french_date
 from onpromet.photos import ProcessedPhoto, process_photo
 from promises import services
 from promises.models import Pledge, Promise, Recap, Theme, Update
+from promises.sharing import Arrival
 
 from . import people
 from .people import ACCOUNTS, PASSWORD
@@ -233,9 +234,22 @@ class Seeder:
         for user in self.rng.sample(self.unverified, story.pending):
             events.append((self.between(created_at, end), 0, "pledge", user, ""))
 
+        # Where each pledge came from (the dashboard's sources): drawn apart from self.rng, so
+        # that the rest of the story stays what it was.
+        sources = random.Random(f"sources-{promise.action}")  # noqa: S311  # nosec B311
+        sharers = list(Pledge.objects.filter(promise=promise).values_list("pk", flat=True))
         for at, _order, kind, user, reason in sorted(events, key=lambda e: e[:2]):
             if kind == "pledge":
-                pledge = services.pledge_create(promise=promise, user=user)
+                draw = sources.random()
+                arrival = (
+                    Arrival(Pledge.Source.LINK, sources.choice(sharers))
+                    if draw < 0.35
+                    else Arrival(Pledge.Source.WIDGET)
+                    if draw < 0.45
+                    else None
+                )
+                pledge = services.pledge_create(promise=promise, user=user, arrival=arrival)
+                sharers.append(pledge.pk)
                 activated = at if pledge.is_active else None
                 # Someone new signs up then clicks the link in the email a few minutes later.
                 pledged = at - datetime.timedelta(minutes=self.rng.choice([0, 0, 0, 3, 7, 18]))

@@ -13,9 +13,10 @@ rendered once per *key* and then served from Redis. A view computes the key from
 
 Two things are per request and never cached:
 
-- the CSRF token: the page is rendered with a placeholder that this module replaces with the
-  visitor's own token on each response (a secret placeholder, derived from SECRET_KEY, so that
-  no text a user writes can become one);
+- the CSRF token, and the view's own per-visitor words (a participant's share link): the page
+  is rendered with placeholders that this module replaces with the visitor's own values on
+  each response (secret placeholders, derived from SECRET_KEY, so that no text a user writes
+  can become one);
 - messages ("Votre promesse est comptée"): a request with messages waiting renders as usual.
 
 A page is kept at most PAGE_TTL seconds, which bounds how old its time-dependent words can be
@@ -33,7 +34,6 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache as default_cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 
@@ -42,9 +42,14 @@ PAGE_TTL = 60
 
 
 @cache
+def placeholder(name: str) -> str:
+    """Stands for a per-visitor value in a cached page; the same in every process of the site.
+    Letters and digits only: it survives URL-encoding (a link inside a share link)."""
+    return name + salted_hmac("onpromet.pagecache", f"{name}-placeholder").hexdigest()
+
+
 def csrf_placeholder() -> str:
-    """Stands for the CSRF token in a cached page; the same in every process of the site."""
-    return "csrf" + salted_hmac("onpromet.pagecache", "csrf-placeholder").hexdigest()
+    return placeholder("csrf")
 
 
 def page_number(request: HttpRequest, param: str) -> int:
@@ -56,14 +61,21 @@ def page_number(request: HttpRequest, param: str) -> int:
 
 
 def render_cached(
-    request: HttpRequest, template_name: str, *, key: tuple, context: Callable[[], dict]
+    request: HttpRequest,
+    template_name: str,
+    *,
+    key: tuple,
+    context: Callable[[], dict],
+    fill: dict[str, str] | None = None,
 ) -> HttpResponse:
     """render(request, template_name, context()), from the cache when the same key was
     rendered less than PAGE_TTL seconds ago; context() runs only when the page is rendered.
     `key` must hold everything the page depends on beyond the template: what it shows
-    (versions, page numbers) and who looks (see the module's doc)."""
+    (versions, page numbers) and who looks (see the module's doc). `fill` maps placeholders
+    that context() put in the page to this visitor's values."""
     if request.method not in ("GET", "HEAD") or len(get_messages(request)):
-        return render(request, template_name, context())
+        html = render_to_string(template_name, context(), request)
+        return HttpResponse(_filled(request, html, fill))
     cache_key = "page:" + hashlib.sha256(repr((template_name, key)).encode()).hexdigest()
     html = default_cache.get(cache_key)
     if html is None:
@@ -71,7 +83,13 @@ def render_cached(
             template_name, {**context(), "csrf_token": csrf_placeholder()}, request
         )
         default_cache.set(cache_key, html, PAGE_TTL)
-    placeholder = csrf_placeholder()
-    if placeholder in html:
-        html = html.replace(placeholder, get_token(request))
-    return HttpResponse(html)
+    return HttpResponse(_filled(request, html, fill))
+
+
+def _filled(request: HttpRequest, html: str, fill: dict[str, str] | None) -> str:
+    csrf = csrf_placeholder()
+    if csrf in html:  # get_token() sets the CSRF cookie: only for a page with a form
+        html = html.replace(csrf, get_token(request))
+    for name, value in (fill or {}).items():
+        html = html.replace(name, value)
+    return html

@@ -9,6 +9,7 @@ from django.views.static import serve
 from onpromet import views
 from promises.views.browse import home
 from promises.views.dashboard import dashboard
+from promises.views.links import share_link, short_link
 
 # French error pages that need no database (a 503 with Retry-After when it is down).
 handler400 = "onpromet.views.bad_request"
@@ -20,6 +21,9 @@ admin.site.site_title = "OnPromet"
 urlpatterns = [
     path("", home, name="home"),
     path("promesses/", include("promises.urls")),
+    # The short links of posters and SMS, and the participants' share links.
+    path("p/<str:code>/", short_link, name="short_link"),
+    path("p/<str:code>/<str:token>/", share_link, name="share_link"),
     path("", include("discussions.urls")),
     path("moi/", dashboard, name="dashboard"),
     path("moi/", include("accounts.urls")),

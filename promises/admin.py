@@ -196,7 +196,7 @@ class PledgeAdmin(admin.ModelAdmin):
         "activated_at",
         "abandoned_at",
     )
-    list_filter = ("status", "is_initiator")
+    list_filter = ("status", "is_initiator", "source")
     search_fields = ("user__email", "promise__action")
     list_select_related = ("user", "promise")
     raw_id_fields = ("promise", "user")
@@ -211,6 +211,8 @@ class PledgeAdmin(admin.ModelAdmin):
         "withdrawn_at",
         "abandoned_at",
         "abandon_reason",
+        "source",
+        "referred_by",
     )
 
     @admin.display(description="participant", ordering="user__email")

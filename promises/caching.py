@@ -11,10 +11,11 @@ discussions/tests/test_page_cache.py renders the page for a whole cast and check
 """
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.core.cache import cache
 
-from onpromet.pagecache import PAGE_TTL
+from onpromet.pagecache import PAGE_TTL, placeholder
 
 from .permissions import PromiseAccess
 
@@ -39,25 +40,47 @@ def reader(user) -> tuple:
     return (user.is_authenticated, user.is_authenticated and user.is_staff)
 
 
-def viewer(promise, user, access: Callable[[], PromiseAccess]) -> tuple:
+@dataclass(frozen=True)
+class Viewer:
+    key: tuple  # who looks, for the page's cache key
+    fill: dict[str, str]  # their own words in the shared page (onpromet.pagecache)
+
+
+def share_token_placeholder() -> str:
+    """Stands for the visitor's share token in the promise page (promises.sharing)."""
+    return placeholder("share")
+
+
+def viewer(promise, user, access: Callable[[], PromiseAccess]) -> Viewer:
     """Who looks at a promise page. Anonymous visitors share one page; logged-in ones share it
-    with those of the same standing (participant, initiator, moderator…), except when the
-    page holds something of their own: then the key is theirs alone.
+    with those of the same standing (participant, initiator, moderator…) and the same number
+    of people brought by their link, except when the page holds something of their own: then
+    the key is theirs alone. A participant's share link is theirs, but filled into the shared
+    page on each response.
 
     What this takes from the database (the visitor's pledge, whether they wrote in the
-    discussion) cannot change without the promise's version moving: so it is read once per
-    person, promise and version (through `access()`, their PromiseAccess), and kept in the
-    cache as long as a page is."""
+    discussion, the pledges made through their link) cannot change without the promise's
+    version moving: so it is read once per person, promise and version (through `access()`,
+    their PromiseAccess), and kept in the cache as long as a page is."""
     if not user.is_authenticated:
-        return ("anonymous",)
+        return Viewer(key=("anonymous",), fill={})
     facts_key = f"page-viewer:{user.pk}:{promise.pk}:{promise.version}"
     facts = cache.get(facts_key)
     if facts is None:
         standing = access().standing
         personal = standing in _DATED_STANDINGS or any(hook(access()) for hook in _personal)
-        facts = (user.pk if personal else None, standing)
+        pledge = access().pledge
+        facts = (
+            user.pk if personal else None,
+            standing,
+            access().brought,
+            pledge.share_token if pledge else None,
+        )
         cache.set(facts_key, facts, PAGE_TTL)
-    return ("person", *facts, user.is_staff)  # is_staff: PromiseAccess.is_moderator
+    *shared, token = facts
+    # is_staff: PromiseAccess.is_moderator
+    key = ("person", *shared, user.is_staff)
+    return Viewer(key=key, fill={share_token_placeholder(): token} if token else {})
 
 
 def versions(promises: Iterable) -> tuple:

@@ -20,6 +20,9 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from accounts.models import User
+from onpromet.french import elide_de, french_spacing
+
 from .models import Pledge, Promise
 
 # Who posted a photo of the action is known by the app that holds the photos, above this one:
@@ -49,6 +52,7 @@ class Figures:
     posted_photo: int  # posted at least one photo in the discussion (visible posts)
     kept: int  # said "J'ai tenu ma promesse"
     abandoned: int
+    brought: int  # came through a participant's share link (Pledge.CREDITED)
     # Counted pledges at the end of each day (Europe/Paris), from the day the promise was
     # created to today or the day it closed: the line of the chart.
     series: list[tuple[datetime.date, int]] = field(default_factory=list)
@@ -78,6 +82,10 @@ class Figures:
     @property
     def abandoned_share(self) -> int | None:
         return self.share(self.abandoned)
+
+    @property
+    def brought_share(self) -> int | None:
+        return self.share(self.brought)
 
     @property
     def counted(self) -> int:
@@ -118,6 +126,7 @@ def promises_figures(promises: Iterable[Promise]) -> dict[int, Figures]:
             posted_photo=Count("pk", filter=took_part & _posted_photo()),
             kept=Count("pk", filter=took_part & Q(kept_at__isnull=False)),
             abandoned=Count("pk", filter=took_part & Q(status=Pledge.Status.ABANDONED)),
+            brought=Count("pk", filter=Pledge.CREDITED),
         )
         .order_by()
     )
@@ -174,6 +183,7 @@ def promises_figures(promises: Iterable[Promise]) -> dict[int, Figures]:
             posted_photo=row.get("posted_photo", 0),
             kept=row.get("kept", 0),
             abandoned=row.get("abandoned", 0),
+            brought=row.get("brought", 0),
             series=series,
         )
     return figures
@@ -199,3 +209,54 @@ def abandon_reasons(promises: Iterable[Promise]) -> dict[int, list[str]]:
     for promise_id, reason in rows:
         reasons[promise_id].append(reason)
     return reasons
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where some of a promise's participants came from, for its initiators' dashboard."""
+
+    label: str  # "Directement", "Le lien de Chloé", "Le lien d'Anonyme", "Le widget"…
+    count: int
+
+
+def pledge_sources(promises: Iterable[Promise]) -> dict[int, list[Source]]:
+    """Where the participants (as the figures count them) of each promise came from: directly,
+    through each sharer's link (by their public name), the widget, a poster, a flyer. Direct
+    first, then the sharers, most first, then the rest. One query for all the promises."""
+    sources: dict[int, list[Source]] = {promise.pk: [] for promise in promises}
+    rows = (
+        Pledge.objects.filter(Pledge.TOOK_PART, promise_id__in=sources)
+        .values(
+            "promise_id",
+            "source",
+            "referred_by__user_id",
+            "referred_by__user__display_name",
+            "referred_by__user__appears_anonymously",
+        )
+        .annotate(n=Count("pk"))
+        .order_by("promise_id", "-n", "referred_by__user_id")
+    )
+    order = {value: rank for rank, value in enumerate(Pledge.Source.values)}
+    labels = {
+        Pledge.Source.DIRECT: "Directement",
+        Pledge.Source.LINK: "Le lien d'un participant parti",  # their account was deleted
+        Pledge.Source.WIDGET: "Le widget",
+        Pledge.Source.POSTER: "Une affiche",
+        Pledge.Source.FLYER: "Un flyer",
+    }
+    ranked: dict[int, list[tuple[int, Source]]] = defaultdict(list)
+    for row in rows:
+        if row["source"] == Pledge.Source.LINK and row["referred_by__user_id"] is not None:
+            # An unsaved User, for the public name's one rule (User.public_name).
+            sharer = User(
+                display_name=row["referred_by__user__display_name"],
+                appears_anonymously=row["referred_by__user__appears_anonymously"],
+            )
+            label = french_spacing(f"Le lien {elide_de(sharer.public_name)}")
+        else:
+            label = labels.get(row["source"], labels[Pledge.Source.DIRECT])
+        ranked[row["promise_id"]].append((order.get(row["source"], 0), Source(label, row["n"])))
+    for promise_id, items in ranked.items():
+        # Stable: within a kind, the query's order (most first) stays.
+        sources[promise_id] = [source for _, source in sorted(items, key=lambda item: item[0])]
+    return sources

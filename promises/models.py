@@ -11,6 +11,24 @@ from django.utils.text import slugify
 
 from . import text
 
+# Letters and digits nobody misreads on a poster or types wrong from an SMS (no 0/o, 1/l/i).
+CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def random_code(length: int) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def short_code_new() -> str:
+    """A promise's short code: 31**7, about 27 billion codes, drawn at random."""
+    return random_code(7)
+
+
+def share_token_new() -> str:
+    """A participant's share token: 31**12, about 8 * 10**17, so that no one finds another's
+    by trying; it says nothing of its owner."""
+    return random_code(12)
+
 
 class Theme(models.Model):
     name = models.CharField("nom", max_length=60, unique=True)
@@ -66,6 +84,11 @@ class Promise(models.Model):
     OBJECTIVE_MAX = 1_000_000
 
     slug = models.SlugField(max_length=80, unique=True, editable=False)
+    # The short link for posters, SMS and the picture to post (/p/<code>/): random, so that
+    # the codes cannot be walked through to list the promises (promises.sharing).
+    short_code = models.CharField(
+        "code court", max_length=12, unique=True, editable=False, default=short_code_new
+    )
     action = models.CharField(
         "je promets de…",
         max_length=ACTION_MAX_LENGTH,
@@ -326,6 +349,12 @@ class PledgeQuerySet(models.QuerySet):
         welcomed personally ("Bienvenue") instead, and counted apart in the bilan."""
         return self.filter(joined_late=True)
 
+    def brought_by(self, pledge: "Pledge") -> "PledgeQuerySet":
+        """The people a participant's share link brought, as the page tells them and the
+        dashboard and the bilan count them: pledges made through it (one hop), confirmed and
+        not withdrawn (Pledge.CREDITED)."""
+        return self.filter(Pledge.CREDITED, referred_by=pledge)
+
     def kept(self) -> "PledgeQuerySet":
         """Participants who said "J'ai tenu ma promesse" (abandoners who had said it first
         included): the one count shown on the promise page and in the bilan's figures."""
@@ -339,12 +368,22 @@ class Pledge(models.Model):
         WITHDRAWN = "withdrawn", "retirée"
         ABANDONED = "abandoned", "abandonnée"
 
+    class Source(models.TextChoices):
+        DIRECT = "", "directement"
+        LINK = "lien", "le lien d'un participant"
+        WIDGET = "widget", "le widget"
+        POSTER = "affiche", "une affiche"
+        FLYER = "flyer", "un flyer"
+
     # Who takes part, as conditions (PledgeQuerySet's methods, and the aggregates of
     # promises.figures): leading the promise now; taking part now, counted in the objective;
     # took part in the action, still active or abandoned since.
     LEADS = Q(status=Status.ACTIVE, is_initiator=True)
     TAKES_PART = Q(status=Status.ACTIVE, is_initiator=False)
     TOOK_PART = Q(is_initiator=False, status__in=[Status.ACTIVE, Status.ABANDONED])
+    # Brought by someone's share link, and counted for them: a pledge of someone who took part
+    # (confirmed, not withdrawn), made through that link.
+    CREDITED = TOOK_PART & Q(referred_by__isnull=False)
 
     promise = models.ForeignKey(Promise, on_delete=models.CASCADE, related_name="pledges")
     user = models.ForeignKey(
@@ -370,6 +409,24 @@ class Pledge(models.Model):
     abandon_reason = models.TextField("raison de l'abandon", blank=True, max_length=1000)
     # "J'ai tenu ma promesse", said once by the participant.
     kept_at = models.DateTimeField("promesse tenue le", null=True, blank=True)
+    # Sharing (promises.sharing): this participant's link (/p/<code>/<share_token>/); where
+    # this pledge came from, decided once, when the pledge row is created; and, for a pledge
+    # made through someone's link, that person's pledge (one hop: who shared, not who shared
+    # to them).
+    share_token = models.CharField(
+        "jeton de partage", max_length=16, unique=True, editable=False, default=share_token_new
+    )
+    source = models.CharField(
+        "venu par", max_length=10, choices=Source, default=Source.DIRECT, blank=True
+    )
+    referred_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name="venu par le lien de",
+    )
 
     objects = PledgeQuerySet.as_manager()
 

@@ -84,6 +84,19 @@ class PromiseAccess:
         return (self.is_participant or self.is_initiator) and not self.promise.is_hidden
 
     @property
+    def can_share(self) -> bool:
+        """The share panel, the pictures, the widget and the poster: a promise anyone may see."""
+        return not self.promise.is_hidden
+
+    @cached_property
+    def brought(self) -> int:
+        """How many people pledged through this visitor's share link ("Vous avez fait venir
+        3 personnes"): PledgeQuerySet.brought_by() counts them."""
+        if self.pledge is None:
+            return 0
+        return Pledge.objects.brought_by(self.pledge).count()
+
+    @property
     def can_report(self) -> bool:
         return self.user.is_authenticated and not self.is_initiator
 

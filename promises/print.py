@@ -23,6 +23,7 @@ from onpromet.site_url import absolute
 
 from . import text
 from .models import Promise
+from .sharing import typed_address
 
 # The fonts' one place: Debian's fonts-dejavu-core (to be installed by the Makefile's `fonts`
 # target).
@@ -73,11 +74,6 @@ CALLS = {
 def promise_url(promise: Promise, source: str) -> str:
     """What the QR code holds: the promise page on the public site, with where it was read."""
     return f"{absolute(promise.get_absolute_url())}?source={source}"
-
-
-def printed_url(promise: Promise) -> str:
-    """The address printed for those who type it: no scheme, no source."""
-    return absolute(promise.get_absolute_url()).split("://", 1)[-1]
 
 
 def poster_pdf(promise: Promise) -> bytes:
@@ -152,7 +148,7 @@ def poster_pdf(promise: Promise) -> bytes:
         cursor -= 14 * 1.3
     canvas.setFillColor(GREY)
     _draw_one_line(
-        canvas, printed_url(promise), REGULAR, x=margin, y=qr_y - 6, width=width, sizes=(13, 7)
+        canvas, typed_address(promise), REGULAR, x=margin, y=qr_y - 6, width=width, sizes=(13, 7)
     )
 
     canvas.setFont(REGULAR, 9)
@@ -231,7 +227,7 @@ def _draw_flyer(canvas, promise, url, *, x, y, width, height) -> None:
     )  # fmt: skip
     canvas.setFillColor(GREY)
     _draw_one_line(
-        canvas, printed_url(promise), REGULAR, x=x + pad, y=y + pad - 4,
+        canvas, typed_address(promise), REGULAR, x=x + pad, y=y + pad - 4,
         width=width - 2 * pad, sizes=(7, 4.5),
     )  # fmt: skip
 

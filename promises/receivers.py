@@ -8,8 +8,8 @@ from django.dispatch import receiver
 from . import services as promise_services
 from .adapters import CONFIRMED_PLEDGE_PROMISE_ATTR
 from .models import Pledge
+from .sharing import pledge_counted_message
 
-PLEDGE_COUNTED = "Merci ! Votre promesse est comptée."
 PLEDGE_TOO_LATE = (
     "Cette promesse n'accepte plus de participants : votre promesse n'a pas pu être comptée."
 )
@@ -23,7 +23,7 @@ def record_pledge_intent(sender, request, user, **kwargs) -> None:
     pledge = promise_services.pledge_intent_fulfil(session=request.session, user=user)
     # A newcomer's pledge waits for their address; the pledge view has already said so.
     if pledge is not None and pledge.is_active:
-        messages.success(request, PLEDGE_COUNTED)
+        messages.success(request, pledge_counted_message(pledge.promise))
 
 
 @receiver(email_confirmed)
@@ -43,4 +43,5 @@ def activate_pending_pledges(sender, request, email_address, **kwargs) -> None:
     if latest_pending.status == Pledge.Status.WITHDRAWN:
         messages.warning(request, PLEDGE_TOO_LATE)
     elif activated:
-        messages.success(request, PLEDGE_COUNTED)
+        latest_pending.promise.refresh_from_db(fields=["pledge_count", "state"])
+        messages.success(request, pledge_counted_message(latest_pending.promise))

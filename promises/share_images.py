@@ -16,15 +16,14 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from PIL import Image, ImageDraw, ImageFont, features
 
 from onpromet.french import NBSP, french_number, french_spacing
-from onpromet.site_url import absolute
 
 from .models import Promise
+from .sharing import typed_address
 
 # Where fonts-lato puts its files (the Makefile's `fonts` target checks the same folder).
 FONT_DIR = Path("/usr/share/fonts/truetype/lato")
@@ -176,13 +175,6 @@ def state_label(promise: Promise) -> str:
     return label[:1].upper() + label[1:]
 
 
-def short_url(promise: Promise) -> str:
-    """The promise's address without its scheme, to read on a picture and type:
-    'onpromet.fr/promesses/aller-nettoyer-la-plage-4f2a1c/'."""
-    parts = urlsplit(absolute(promise.get_absolute_url()))
-    return parts.netloc + parts.path
-
-
 # --- Drawing ------------------------------------------------------------------------------
 
 
@@ -311,7 +303,7 @@ def square_image(promise: Promise) -> bytes:
     invitation = "Rejoignez-la sur" if promise.is_live else "La promesse sur"
     draw.text((margin, band_top + 36), invitation, font=font("regular", 30), fill=HERO, anchor="la")
     address = fit_text(
-        short_url(promise),
+        typed_address(promise),
         weight="bold",
         width=width - 2 * margin,
         height=height - band_top - 110,

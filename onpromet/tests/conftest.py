@@ -122,6 +122,7 @@ def site(initiator, participant, moderator):
     }
     return {
         "slug": open_promise.slug,
+        "code": open_promise.short_code,  # /p/<code>/<token>/ gets a token that is no one's
         "pk": str(post.pk),
         "kind": "message",
         "token": unsubscribe_token(user_id=participant.pk, topic=TOPIC_ACTION),

@@ -11,6 +11,7 @@ from onpromet.errors import Refusal
 
 from .. import emails
 from ..models import Pledge, Promise
+from ..sharing import Arrival, arrival_take
 from .base import count_in, lock
 from .lifecycle import reach_if_met
 
@@ -32,10 +33,28 @@ def _welcome(promise: Promise, pledge: Pledge) -> None:
         reach_if_met(promise)
 
 
+def _source(promise: Promise, user: User, arrival: Arrival | None) -> dict:
+    """Where a new pledge came from (promises.sharing has the rules): a share link credits its
+    owner's pledge on this promise, never the visitor's own."""
+    if arrival is None or arrival.source == Pledge.Source.DIRECT:
+        return {}
+    if arrival.source != Pledge.Source.LINK:
+        return {"source": arrival.source}
+    sharer = (
+        Pledge.objects.filter(pk=arrival.sharer_id, promise=promise)
+        .exclude(user=user)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return {} if sharer is None else {"source": arrival.source, "referred_by_id": sharer}
+
+
 @transaction.atomic
-def pledge_create(*, promise: Promise, user: User) -> Pledge:
+def pledge_create(*, promise: Promise, user: User, arrival: Arrival | None = None) -> Pledge:
     """Je promets. Counted at once when the user's email address is confirmed, else pending
-    until it is. Pledging again after a withdrawal or an abandonment re-activates the pledge."""
+    until it is. Pledging again after a withdrawal or an abandonment re-activates the pledge.
+    `arrival`, how the visitor came to the promise, is recorded on a new pledge only: someone
+    who had pledged before is not brought by anyone this time."""
     locked = lock(promise)
     if not locked.accepts_pledges:
         raise Refusal("Cette promesse n'accepte plus de participants.")
@@ -45,7 +64,7 @@ def pledge_create(*, promise: Promise, user: User) -> Pledge:
     # once (a new one is one INSERT, not an INSERT and an UPDATE).
     pledge = Pledge.objects.filter(promise=locked, user=user).first()
     if pledge is None:
-        pledge = Pledge(promise=locked, user=user, created_at=now)
+        pledge = Pledge(promise=locked, user=user, created_at=now, **_source(locked, user, arrival))
     elif pledge.status in (Pledge.Status.ACTIVE, Pledge.Status.PENDING):
         return pledge  # Already counted (or waiting for confirmation): nothing to do.
     else:
@@ -172,6 +191,6 @@ def pledge_intent_fulfil(*, session: SessionBase, user: User) -> Pledge | None:
     if promise is None:
         return None
     try:
-        return pledge_create(promise=promise, user=user)
+        return pledge_create(promise=promise, user=user, arrival=arrival_take(session, promise))
     except Refusal:
         return None

@@ -134,6 +134,7 @@ def chart(span_days: int, *, objective: int = 20) -> str:
         posted_photo=0,
         kept=0,
         abandoned=0,
+        brought=0,
         series=series,
     )
     return str(pledges_chart(figures, chart_id=f"courbe-{span_days}"))

@@ -39,6 +39,7 @@ def figures_of(*, objective, count, count_14_days_ago, created_days_ago=28, dead
         posted_photo=0,
         kept=0,
         abandoned=0,
+        brought=0,
         series=series,
     )
 

@@ -83,7 +83,7 @@ def test_it_reads_the_sentence_objective_deadline_and_city_in_french(client, ini
     assert french_date(promise.deadline) in text
     assert "Saint-Rémy-de-Provence" in text
     # The address, for those who type it, under the code.
-    assert f"onpromet.example/promesses/{promise.slug}/" in text
+    assert f"onpromet.example/p/{promise.short_code}/" in text
 
 
 def test_a_200_character_sentence_fits_whole(client, initiator):

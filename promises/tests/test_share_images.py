@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw, features
 
 from notifications.tests.fixtures import free_port
 from onpromet.french import NBSP
-from promises import services, share_images
+from promises import services, share_images, sharing
 from promises.models import Promise
 from promises.tests.factories import PromiseFactory, reach
 from promises.tests.helpers import page_text, promise_url
@@ -70,9 +70,9 @@ def test_it_writes_the_progress_and_the_state_as_the_page_does(initiator):
     assert share_images.state_label(promise) == "Objectif atteint"
 
 
-def test_it_puts_the_promise_address_without_its_scheme_on_the_square_one(settings, promise):
+def test_it_puts_the_short_link_without_its_scheme_on_the_square_one(settings, promise):
     settings.SITE_URL = "https://onpromet.example"
-    assert share_images.short_url(promise) == f"onpromet.example/promesses/{promise.slug}/"
+    assert sharing.typed_address(promise) == f"onpromet.example/p/{promise.short_code}/"
 
 
 def test_it_draws_in_lato_with_ligatures():

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .. import selectors
-from ..figures import Figures, abandon_reasons, promises_figures
+from ..figures import Figures, Source, abandon_reasons, pledge_sources, promises_figures
 from ..forecast import Forecast, promise_forecast
 from ..models import Promise
 from ..permissions import PromiseAccess
@@ -25,19 +25,21 @@ class Led:
     figures: Figures
     forecast: Forecast
     abandon_reasons: list[str]
+    sources: list[Source]
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The promises I lead, each with its figures, chart, forecast and the reasons of those
-    who abandoned (anonymous); then the promises I joined. A constant number of queries: the
-    figures of a page of promises are computed together."""
+    """The promises I lead, each with its figures, chart, forecast, the reasons of those who
+    abandoned (anonymous) and where the participants came from; then the promises I joined.
+    A constant number of queries: the figures of a page of promises are computed together."""
     led_page = Paginator(selectors.dashboard_led(user=request.user), LED_PER_PAGE).get_page(
         request.GET.get("lancees")
     )
     promises = [pledge.promise for pledge in led_page]
     figures = promises_figures(promises)
     reasons = abandon_reasons(promises)
+    sources = pledge_sources(promises)
     led = [
         Led(
             promise=pledge.promise,
@@ -45,6 +47,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             figures=figures[pledge.promise_id],
             forecast=promise_forecast(figures[pledge.promise_id]),
             abandon_reasons=reasons[pledge.promise_id],
+            sources=sources[pledge.promise_id],
         )
         for pledge in led_page
     ]

@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from onpromet.pagecache import page_number, render_cached
 
-from .. import caching, selectors
+from .. import caching, selectors, sharing
 from ..forms import AbandonForm
 from ..models import Promise
 from ..permissions import PromiseAccess, get_promise
@@ -24,6 +24,9 @@ def promise_detail(request: HttpRequest, slug: str) -> HttpResponse:
             # A shared link to a hidden promise explains why it is gone, and shows nothing else.
             return render(request, "promises/hidden.html", status=404)
         raise Http404
+    arrival = sharing.page_source(request.GET.get("source", ""))
+    if arrival is not None:  # from the widget or a poster: remembered until they pledge
+        sharing.arrival_record(request.session, promise, arrival)
     participants_page = page_number(request, "participants")
     # The visitor's pledge, read at most once, and only if the cache does not know it.
     viewer = cache(lambda: PromiseAccess.of(promise, request.user))
@@ -40,16 +43,22 @@ def promise_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return {
             "promise": promise,
             "access": access,
+            "share": sharing.SharePanel.of(
+                promise,
+                token=caching.share_token_placeholder() if access.pledge else None,
+                brought=viewer().brought,  # counted once: the cache key's facts read it too
+            ),
             "initiators": list(selectors.promise_initiators(promise).order_by("activated_at")),
             "participants": paginator.get_page(participants_page),
             "abandon_form": AbandonForm(),
         }
 
+    who = caching.viewer(promise, request.user, viewer)
     key = (
         promise.pk,
         promise.version,
         participants_page,
         page_number(request, "discussion"),  # {% discussion %} reads the same parameter
-        caching.viewer(promise, request.user, viewer),
+        who.key,
     )
-    return render_cached(request, "promises/detail.html", key=key, context=context)
+    return render_cached(request, "promises/detail.html", key=key, context=context, fill=who.fill)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from onpromet.errors import Refusal
 from onpromet.ratelimit import rate_limit
 
-from .. import selectors, services
+from .. import selectors, services, sharing
 from ..forms import AbandonForm
 from ..permissions import get_access
 
@@ -33,7 +33,11 @@ def pledge(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return redirect(f"{reverse('account_signup')}?{urlencode({'next': page})}")
     try:
-        pledge = services.pledge_create(promise=promise, user=request.user)
+        pledge = services.pledge_create(
+            promise=promise,
+            user=request.user,
+            arrival=sharing.arrival_take(request.session, promise),
+        )
     except Refusal as error:
         messages.error(request, str(error))
     else:
@@ -43,7 +47,7 @@ def pledge(request: HttpRequest, slug: str) -> HttpResponse:
                 "Votre promesse sera comptée dès que vous aurez confirmé votre adresse e-mail.",
             )
         else:
-            messages.success(request, "Merci ! Votre promesse est comptée.")
+            messages.success(request, sharing.pledge_counted_message(pledge.promise))
     return redirect(page)
 
 

@@ -30,7 +30,7 @@ MAX_AGE = 300
 # The cache keeps a picture for a day: a change of the promise makes a new key anyway.
 CACHE_TTL = 24 * 3600
 # One more when the drawing changes, so that pictures drawn the old way are not served.
-DRAWING = 1
+DRAWING = 2
 
 
 @dataclass(frozen=True)
