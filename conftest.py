@@ -15,6 +15,7 @@ import redis
 
 from accounts.services import moderator_grant
 from accounts.tests.factories import UserFactory
+from onpromet import pagecache
 from promises import services
 from promises.tests.factories import PromiseFactory
 
@@ -65,6 +66,9 @@ def _test_settings(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # The pages each process keeps in memory (onpromet/pagecache.py): nothing from another
+    # test.
+    pagecache.memory.clear()
 
 
 @pytest.fixture

@@ -22,16 +22,23 @@ Two things are per request and never cached:
 A page is kept at most PAGE_TTL seconds, which bounds how old its time-dependent words can be
 ("encore 3 jours", a deadline that has just passed): the key does not see the clock.
 
+Each process also keeps what it read last in its own memory (`memory`, Django's LocMemCache,
+at most MEMORY_ENTRIES entries): the requests of a viral page then cost no Redis round trip.
+The keys are the same, versions inside, so memory is never staler than Redis; and an entry
+keeps the time it was made, so that it leaves memory when it would have left Redis.
+
 With Redis down, the cache answers as an empty one (onpromet/cache.py): every page renders, as
 it did before this module existed.
 """
 
 import hashlib
+import time
 from collections.abc import Callable
 from functools import cache
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache as default_cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -39,6 +46,32 @@ from django.utils.crypto import salted_hmac
 
 # Seconds a rendered page is kept: the age of "encore 3 jours" at worst.
 PAGE_TTL = 60
+# Entries each process keeps in memory: pages of ~50 kB, so a few tens of MB at most.
+MEMORY_ENTRIES = 400
+memory = LocMemCache(
+    "onpromet-pages", {"TIMEOUT": PAGE_TTL, "OPTIONS": {"MAX_ENTRIES": MEMORY_ENTRIES}}
+)
+
+
+def cache_get(key: str):
+    """A value set by cache_set() less than PAGE_TTL seconds ago, from this process's memory,
+    else from Redis (then kept in memory for what is left of its time); None if neither has it
+    (or Redis is down)."""
+    value = memory.get(key)
+    if value is None:
+        entry = default_cache.get(key)
+        if entry is None:
+            return None
+        made, value = entry
+        left = PAGE_TTL - (time.time() - made)
+        if left > 0:
+            memory.set(key, value, left)
+    return value
+
+
+def cache_set(key: str, value) -> None:
+    memory.set(key, value, PAGE_TTL)
+    default_cache.set(key, (time.time(), value), PAGE_TTL)
 
 
 @cache
@@ -76,13 +109,14 @@ def render_cached(
     if request.method not in ("GET", "HEAD") or len(get_messages(request)):
         html = render_to_string(template_name, context(), request)
         return HttpResponse(_filled(request, html, fill))
-    cache_key = "page:" + hashlib.sha256(repr((template_name, key)).encode()).hexdigest()
-    html = default_cache.get(cache_key)
+    # "v2": Redis holds (time made, page) since memory came; a page of before is never read.
+    cache_key = "page:v2:" + hashlib.sha256(repr((template_name, key)).encode()).hexdigest()
+    html = cache_get(cache_key)
     if html is None:
         html = render_to_string(
             template_name, {**context(), "csrf_token": csrf_placeholder()}, request
         )
-        default_cache.set(cache_key, html, PAGE_TTL)
+        cache_set(cache_key, html)
     return HttpResponse(_filled(request, html, fill))
 
 

@@ -13,9 +13,7 @@ discussions/tests/test_page_cache.py renders the page for a whole cast and check
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.core.cache import cache
-
-from onpromet.pagecache import PAGE_TTL, placeholder
+from onpromet.pagecache import cache_get, cache_set, placeholder
 
 from .permissions import PromiseAccess
 
@@ -64,8 +62,8 @@ def viewer(promise, user, access: Callable[[], PromiseAccess]) -> Viewer:
     their PromiseAccess), and kept in the cache as long as a page is."""
     if not user.is_authenticated:
         return Viewer(key=("anonymous",), fill={})
-    facts_key = f"page-viewer:{user.pk}:{promise.pk}:{promise.version}"
-    facts = cache.get(facts_key)
+    facts_key = f"page-viewer:v2:{user.pk}:{promise.pk}:{promise.version}"
+    facts = cache_get(facts_key)
     if facts is None:
         standing = access().standing
         personal = standing in _DATED_STANDINGS or any(hook(access()) for hook in _personal)
@@ -76,7 +74,7 @@ def viewer(promise, user, access: Callable[[], PromiseAccess]) -> Viewer:
             access().brought,
             pledge.share_token if pledge else None,
         )
-        cache.set(facts_key, facts, PAGE_TTL)
+        cache_set(facts_key, facts)
     *shared, token = facts
     # is_staff: PromiseAccess.is_moderator
     key = ("person", *shared, user.is_staff)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from accounts.tests.factories import UserFactory
 from discussions import services
 from discussions.models import Report
+from onpromet import pagecache
 from promises import caching
 from promises import services as promise_services
 from promises.models import Pledge, Promise
@@ -164,6 +165,7 @@ def test_visitors_who_share_a_cache_key_see_the_same_page(settings, initiator, m
         visitor = user or AnonymousUser()
         key = caching.viewer(promise, visitor, partial(PromiseAccess.of, promise, visitor)).key
         client = logged_in(user) if user else Client()
+        pagecache.memory.clear()  # nor from this process's memory
         html = TOKEN.sub("", client.get(promise.get_absolute_url()).content.decode())
         # A participant's share link is theirs, filled into the shared page on each response.
         own = Pledge.objects.filter(promise=promise, user=user).first() if user else None

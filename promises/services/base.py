@@ -13,9 +13,11 @@ def lock(promise: Promise) -> Promise:
 
 
 def count_in(promise: Promise, delta: int) -> None:
-    """Move the counter by delta. Caller holds the promise lock."""
+    """Move the counter by delta. `promise` is the row read under the promise lock, which the
+    caller holds: nobody else moves the counter until it commits, so the row's value plus delta
+    is the new one, with no need to read it again."""
     Promise.objects.filter(pk=promise.pk).update(pledge_count=F("pledge_count") + delta)
-    promise.refresh_from_db(fields=["pledge_count"])
+    promise.pledge_count += delta
 
 
 def paris_day_start(moment: datetime.datetime) -> datetime.datetime:

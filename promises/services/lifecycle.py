@@ -17,8 +17,13 @@ from .base import lock
 
 
 def reach_if_met(promise: Promise) -> bool:
-    # Conditional UPDATE: only one transaction can move OPEN → REACHED, and it writes the
-    # broadcast in the same transaction.
+    """OPEN → REACHED if the counter has met the objective. `promise` is the row read under the
+    promise lock (its state and counter are exact): most pledges leave it below the objective,
+    and that costs no query."""
+    if not (promise.is_open and promise.pledge_count >= promise.objective):
+        return False
+    # Conditional UPDATE all the same: only one transaction can move OPEN → REACHED, and it
+    # writes the broadcast in the same transaction.
     now = timezone.now()
     reached = Promise.objects.filter(
         pk=promise.pk, state=Promise.State.OPEN, pledge_count__gte=F("objective")

@@ -55,10 +55,13 @@ def pledge_create(*, promise: Promise, user: User, arrival: Arrival | None = Non
     until it is. Pledging again after a withdrawal or an abandonment re-activates the pledge.
     `arrival`, how the visitor came to the promise, is recorded on a new pledge only: someone
     who had pledged before is not brought by anyone this time."""
+    # Read before the lock: the pledges of a promise wait on each other under it, so it holds
+    # only what must be serialised. (Confirming an address takes no promise lock, so reading
+    # this under the lock would not order it with a confirmation either.)
+    confirmed = _has_confirmed_email(user)
     locked = lock(promise)
     if not locked.accepts_pledges:
         raise Refusal("Cette promesse n'accepte plus de participants.")
-    confirmed = _has_confirmed_email(user)
     now = timezone.now()
     # Under the promise's lock nobody else pledges on it: the pledge is read, then written
     # once (a new one is one INSERT, not an INSERT and an UPDATE).
