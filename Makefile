@@ -34,11 +34,16 @@ install: $(BIN)/.installed node_modules/.installed
 services: install
 	@$(PY) -m onpromet.preflight
 
+# The communes (promises/places.py) come from node_modules; reloaded only when their files
+# changed (a fraction of a second otherwise).
 db: services
 	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py load_communes
 
+# load_communes again: the demo's promises get their commune (the files are not read again).
 demo: db
 	$(PY) manage.py seed_demo
+	$(PY) manage.py load_communes
 
 run: demo
 	@echo ""
@@ -76,9 +81,10 @@ wrk:
 
 # The share images of a promise are drawn in Lato (promises/share_images.py), its poster and
 # flyers in DejaVu Sans (promises/print.py): the site serves them and the tests draw them.
+# Noto Color Emoji: the themes' icons are emoji, which phones draw; Chromium here needs it.
 .PHONY: fonts
 fonts:
-	$(call apt_install,test -f /usr/share/fonts/truetype/lato/Lato-Bold.ttf -a -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf,fonts-lato fonts-dejavu-core,Lato/DejaVu)
+	$(call apt_install,test -f /usr/share/fonts/truetype/lato/Lato-Bold.ttf -a -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf -a -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf,fonts-lato fonts-dejavu-core fonts-noto-color-emoji,Lato/DejaVu/Noto Color Emoji)
 run test check: fonts
 
 lint: install
@@ -90,7 +96,7 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install services chromium java lint
+test: install db chromium java lint
 	$(PY) manage.py makemigrations --check --dry-run -v 0
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -16,7 +16,15 @@ ACCOUNTS = [
     ("paula@onpromet.localhost", "Paula", "participante"),
 ]
 
-THEMES = ["Environnement", "Mobilité", "Alimentation", "Solidarité", "Déchets", "Vivre ensemble"]
+# Each theme: its icon and the words at the top of its page.
+THEMES = {
+    "Environnement": ("🌱", "Protéger la nature près de chez soi : nettoyer, planter, préserver."),
+    "Mobilité": ("🚲", "Se déplacer autrement : à vélo, à pied, ensemble."),
+    "Alimentation": ("🥕", "Manger local et de saison, cuisiner, ne rien gaspiller."),
+    "Solidarité": ("🤝", "Donner un coup de main à ceux qui en ont besoin."),
+    "Déchets": ("♻️", "Moins jeter, mieux trier, réparer et réemployer."),
+    "Vivre ensemble": ("🏘️", "Faire vivre son quartier et rencontrer ses voisins."),
+}
 
 PARTICIPANTS = 260
 

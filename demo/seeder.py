@@ -100,8 +100,11 @@ class Seeder:
     @transaction.atomic
     def run(self) -> None:
         themes = {
-            name: Theme.objects.get_or_create(name=name, defaults={"slug": slugify(name)})[0]
-            for name in people.THEMES
+            name: Theme.objects.get_or_create(
+                name=name,
+                defaults={"slug": slugify(name), "icon": icon, "description": description},
+            )[0]
+            for name, (icon, description) in people.THEMES.items()
         }
         self.create_people()
         played = []

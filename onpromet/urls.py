@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.utils.functional import lazy
@@ -7,9 +8,12 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 
 from onpromet import views
+from promises.sitemaps import SITEMAPS, sitemap_index
 from promises.views.browse import home
 from promises.views.dashboard import dashboard
+from promises.views.finder import action_finder
 from promises.views.links import share_link, short_link
+from promises.views.themes import theme_detail, theme_list
 
 # French error pages that need no database (a 503 with Retry-After when it is down).
 handler400 = "onpromet.views.bad_request"
@@ -21,6 +25,13 @@ admin.site.site_title = "OnPromet"
 urlpatterns = [
     path("", home, name="home"),
     path("promesses/", include("promises.urls")),
+    path("agir/", action_finder, name="finder"),
+    path("themes/", theme_list, name="themes"),
+    path("themes/<slug:slug>/", theme_detail, name="theme"),
+    # For search engines: public promises, themes and pages only.
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("robots.txt", views.robots_txt, name="robots"),
     # The short links of posters and SMS, and the participants' share links.
     path("p/<str:code>/", short_link, name="short_link"),
     path("p/<str:code>/<str:token>/", share_link, name="share_link"),

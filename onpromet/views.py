@@ -105,3 +105,24 @@ def error_preview(request: HttpRequest, status: int) -> HttpResponse:
     if not settings.DEBUG:
         raise Http404
     return ERROR_PREVIEWS[status](request)
+
+
+# What crawlers may read: the public pages, not the accounts, the admin, the dashboard or the
+# redirecting short links; and where the sitemap is (from SITE_URL).
+ROBOTS = """User-agent: *
+Disallow: /admin/
+Disallow: /accounts/
+Disallow: /moi/
+Disallow: /notifications/
+Disallow: /p/
+Disallow: /promesses/*/widget/
+Allow: /
+
+Sitemap: {site_url}/sitemap.xml
+"""
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(
+        ROBOTS.format(site_url=settings.SITE_URL), content_type="text/plain; charset=utf-8"
+    )

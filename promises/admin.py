@@ -10,9 +10,9 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.text import Truncator
 
-from . import services
+from . import places, services
 from .forms import action_weekday_errors
-from .models import Pledge, Promise, Theme
+from .models import Commune, Pledge, Promise, Theme
 
 # The fields that define the commitment: fixed once someone other than the initiators pledged.
 TERMS_FIELDS = ("action", "objective", "deadline")
@@ -30,9 +30,24 @@ def _pledges_url(promise: Promise) -> str:
     return f"{reverse('admin:promises_pledge_changelist')}?{query}"
 
 
+class ReadOnly:
+    """Shown to moderators, never written by them: what the site's services (pledges) or a
+    loader (communes) keep."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Theme)
 class ThemeAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "promise_total")
+    list_display = ("icon", "name", "slug", "promise_total")
+    list_display_links = ("name",)
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
 
@@ -42,6 +57,33 @@ class ThemeAdmin(admin.ModelAdmin):
     @admin.display(description="promesses", ordering="promise_total")
     def promise_total(self, theme: Theme) -> int:
         return theme.promise_total
+
+
+class UnmatchedCommuneFilter(admin.SimpleListFilter):
+    """Promises whose city text names no commune of the list (load_communes could not match
+    it): a moderator picks the commune by hand, or leaves it "à distance"."""
+
+    title = "commune"
+    parameter_name = "commune"
+
+    def lookups(self, request, model_admin):
+        return [("non-reconnue", "Commune : non reconnue"), ("a-distance", "À distance")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "non-reconnue":
+            return places.unmatched(queryset)
+        if self.value() == "a-distance":
+            return places.remote(queryset)
+        return queryset
+
+
+@admin.register(Commune)
+class CommuneAdmin(ReadOnly, admin.ModelAdmin):
+    """Read only: load_communes keeps the list as the official one; here to look one up (the
+    promise's commune field opens this list)."""
+
+    list_display = ("name", "insee", "departement", "population")
+    search_fields = ("name", "insee")
 
 
 class PromiseAdminForm(forms.ModelForm):
@@ -87,8 +129,9 @@ class PromiseAdmin(admin.ModelAdmin):
         "created_at",
         "is_hidden",
     )
-    list_filter = ("state", "is_hidden", "themes", "created_at")
+    list_filter = ("state", "is_hidden", UnmatchedCommuneFilter, "themes", "created_at")
     search_fields = ("action", "description", "city", "created_by__email")
+    raw_id_fields = ("commune",)
     list_select_related = ("created_by",)
     date_hierarchy = "created_at"
     # Plain, labelled widgets: Django's select2 search box and split date/time inputs have no
@@ -116,6 +159,8 @@ class PromiseAdmin(admin.ModelAdmin):
                     "action_weekday",
                     "action_schedule",
                     "city",
+                    "commune",
+                    "meeting_point",
                     "description",
                     "themes",
                 )
@@ -183,7 +228,7 @@ class PromiseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Pledge)
-class PledgeAdmin(admin.ModelAdmin):
+class PledgeAdmin(ReadOnly, admin.ModelAdmin):
     """Read only: pledges are made, withdrawn and abandoned on the site, where the services keep
     the promise's counter equal to its pledges."""
 
@@ -222,12 +267,3 @@ class PledgeAdmin(admin.ModelAdmin):
     @admin.display(description="promesse", ordering="promise__action")
     def promise_action(self, pledge: Pledge) -> str:
         return Truncator(pledge.promise.action).chars(60)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -2,13 +2,15 @@ import datetime
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 
 from onpromet.french import french_date
 from onpromet.honeypot import HONEYPOT_NAME, HoneypotField
 from onpromet.photos import PhotoField
 
-from . import text
+from . import places, text
+from .finder import Timing
 from .models import Promise, Theme
 
 DEADLINE_MAX_DAYS = 365
@@ -84,6 +86,16 @@ class PromiseForm(forms.ModelForm):
         help_text="Pour une action qui revient chaque semaine de la période : son premier "
         "jour tombe ce jour-là, et l'agenda la répète chaque semaine jusqu'à sa fin.",
     )
+    # The place (promises/places.py): the commune typed in "city" is resolved on submit;
+    # when several communes answer, `commune` becomes a list to pick from (clean()). Without
+    # JavaScript that is all; with it, the field suggests communes as one types (htmx).
+    commune = forms.CharField(label="Laquelle ?", required=False, widget=forms.HiddenInput)
+    remote = forms.BooleanField(
+        label="À distance (pas de lieu)",
+        required=False,
+        help_text="L'action se fait en ligne ou chacun chez soi : la promesse n'apparaît pas "
+        "dans les recherches « Près de ».",
+    )
     # The view drops what a bot sends (see onpromet.honeypot); never passed on to services.
     website = HoneypotField()
 
@@ -99,7 +111,12 @@ class PromiseForm(forms.ModelForm):
             "action_schedule",
             "description",
             "themes",
+            "duration",
+            "format",
             "city",
+            "commune",
+            "remote",
+            "meeting_point",
         ]
         labels = {
             "action": "Je promets de…",
@@ -108,7 +125,9 @@ class PromiseForm(forms.ModelForm):
             "action_end_date": "Fin de l'action (facultative, pour une action sur une période)",
             "action_schedule": "Horaire ou rythme, en quelques mots (facultatif)",
             "description": "Description",
-            "city": "Ville",
+            "city": "Commune",
+            "duration": "Le temps que cela demande à chacun",
+            "format": "Où l'action se passe",
         }
         help_texts = {
             "action": "Complétez la phrase, par exemple : « aller nettoyer la plage de "
@@ -119,6 +138,7 @@ class PromiseForm(forms.ModelForm):
             "un rythme qui n'est pas chaque semaine.",
             "description": "Le pourquoi, le comment, le lieu de rendez-vous… "
             "Les liens sont rendus cliquables.",
+            "city": "Son nom ou son code postal, par exemple « Biscarrosse » ou « 40600 ».",
         }
         widgets = {
             "action": forms.TextInput(attrs={"data-sentence-action": ""}),
@@ -128,12 +148,25 @@ class PromiseForm(forms.ModelForm):
             "action_date": DateInput(),
             "action_end_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 6}),
+            "duration": forms.RadioSelect,
+            "format": forms.RadioSelect,
+            # Suggestions as one types: htmx fills the datalist (templates/promises/form.html)
+            # from promises:communes.
+            "city": forms.TextInput(
+                attrs={
+                    "autocomplete": "off",
+                    "list": "commune-suggestions",
+                    "hx-get": reverse_lazy("promises:communes"),
+                    "hx-trigger": "input changed delay:250ms",
+                    "hx-target": "#commune-suggestions",
+                    "hx-sync": "this:replace",
+                }
+            ),
         }
         error_messages = {
             "action": {"required": "Complétez la phrase « Je promets de … »."},
             "objective": {"required": "Indiquez combien de personnes il faut."},
             "description": {"required": "Décrivez votre promesse."},
-            "city": {"required": "Indiquez une ville."},
         }
 
     def __init__(self, *args, **kwargs):
@@ -145,6 +178,17 @@ class PromiseForm(forms.ModelForm):
         )
         if self.instance.pk:
             self.initial["deadline"] = timezone.localtime(self.instance.deadline).date()
+        # Required unless "à distance": clean() says which.
+        self.fields["city"].required = False
+        # The time and the format have sensible defaults (half a day, on site): a form sent
+        # without them (an old page, a script) keeps those.
+        for name in ("duration", "format"):
+            self.fields[name].required = False
+        if self.instance.commune_id:
+            self.initial["city"] = self.instance.commune.label
+            self.initial["commune"] = self.instance.commune.insee
+        elif self.instance.pk and places.is_remote(self.instance.city):
+            self.initial["remote"] = True
 
     def clean_action(self) -> str:
         action = text.normalise_action(self.cleaned_data["action"])
@@ -191,14 +235,51 @@ class PromiseForm(forms.ModelForm):
         return description
 
     def clean_city(self) -> str:
-        city = " ".join(self.cleaned_data["city"].split())
-        if not city:
-            raise forms.ValidationError("Indiquez une ville.")
-        return city
+        return " ".join(self.cleaned_data["city"].split())
+
+    def _clean_place(self, cleaned_data: dict) -> None:
+        """The commune typed, or chosen from the candidates; "à distance" leaves it empty.
+        Before the communes are loaded, the city is kept as typed (places.communes_loaded)."""
+        typed = cleaned_data.get("city", "")
+        remote = cleaned_data.pop("remote", False) or (typed and places.is_remote(typed))
+        if remote or cleaned_data.get("format") == Promise.Format.REMOTE:
+            # No place; and a promise without one is done remotely, for the finder too.
+            cleaned_data.update(city=places.REMOTE_CITY, commune=None)
+            if cleaned_data.get("format") == Promise.Format.ON_SITE:
+                cleaned_data["format"] = Promise.Format.REMOTE
+            return
+        cleaned_data["commune"], chosen = None, cleaned_data.get("commune")
+        if not typed:
+            self.add_error("city", "Indiquez une ville, ou cochez « À distance ».")
+            return
+        found = places.candidates(typed)
+        picked = next((c for c in found if c.insee == chosen), None)
+        if picked is None and len(found) == 1:
+            picked = found[0]
+        if picked is not None:
+            cleaned_data.update(city=picked.name, commune=picked)
+        elif found:
+            field = self.fields["commune"]
+            field.widget = forms.RadioSelect(choices=[(c.insee, c.label) for c in found])
+            field.required = True  # for the label's mark; the error below says the rest
+            self.add_error(
+                "commune",
+                f"Plusieurs communes correspondent à « {typed} » : choisissez la vôtre.",
+            )
+        elif places.communes_loaded():
+            self.add_error(
+                "city",
+                f"Aucune commune ne correspond à « {typed} » : vérifiez l'orthographe, ou "
+                "indiquez le code postal.",
+            )
 
     def clean(self) -> dict:
         cleaned_data = super().clean()
         cleaned_data.pop(HONEYPOT_NAME, None)
+        for name in ("duration", "format"):
+            if not cleaned_data.get(name):
+                cleaned_data[name] = Promise._meta.get_field(name).default
+        self._clean_place(cleaned_data)
         start, end = cleaned_data.get("action_date"), cleaned_data.get("action_end_date")
         if end and not start and "action_date" not in self.errors:
             self.add_error("action_date", "Indiquez aussi la date de début de l'action.")
@@ -253,8 +334,57 @@ class AbandonForm(forms.Form):
     )
 
 
-class SearchForm(forms.Form):
-    q = forms.CharField(label="Rechercher", required=False, max_length=100)
+class NearForm(forms.Form):
+    """Près de chez moi (promises/places.py), asked by /promesses/ and by the finder: a
+    commune, or the browser's position (the hidden fields, filled by static/js/near.js,
+    rounded to about a kilometre); the position is only a parameter of the query, never
+    stored."""
+
+    pres = forms.CharField(
+        label="Près de",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": "commune ou code postal"}),
+    )
+    rayon = forms.TypedChoiceField(
+        label="Rayon",
+        required=False,
+        coerce=int,
+        empty_value=places.DEFAULT_RADIUS_KM,
+        choices=[(km, f"{km} km") for km in places.RADII_KM],
+        initial=places.DEFAULT_RADIUS_KM,
+    )
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+
+    def clean(self) -> dict:
+        """near: (latitude, longitude, km), from the commune typed, else from the position;
+        near_place: what the list says it is near ("Biscarrosse", or None for a position)."""
+        cleaned_data = super().clean()
+        cleaned_data["near"], cleaned_data["near_place"] = None, None
+        typed, km = cleaned_data.get("pres"), cleaned_data.get("rayon", places.DEFAULT_RADIUS_KM)
+        if typed:
+            found = [c for c in places.candidates(typed) if c.latitude is not None]
+            if not found:
+                self.add_error("pres", f"Aucune commune ne correspond à « {typed} ».")
+                return cleaned_data
+            cleaned_data["near"] = (found[0].latitude, found[0].longitude, km)
+            cleaned_data["near_place"] = found[0]
+        elif cleaned_data.get("lat") is not None and cleaned_data.get("lon") is not None:
+            latitude, longitude = round(cleaned_data["lat"], 2), round(cleaned_data["lon"], 2)
+            cleaned_data["near"] = (latitude, longitude, km)
+        return cleaned_data
+
+
+class SearchForm(NearForm):
+    q = forms.CharField(
+        label="Rechercher",
+        required=False,
+        max_length=100,
+        error_messages={
+            "max_length": "Votre recherche est trop longue : %(limit_value)d caractères au plus."
+        },
+    )
     etat = forms.ChoiceField(
         label="État",
         required=False,
@@ -270,7 +400,10 @@ class SearchForm(forms.Form):
     tri = forms.ChoiceField(
         label="Trier par",
         required=False,
+        # Pertinence first: a search typed without touching the select is ranked by
+        # relevance; without a search every promise is as relevant, the newest come first.
         choices=[
+            ("", "Pertinence"),
             ("recentes", "Plus récentes"),
             ("proches", "Proches de l'objectif"),
             ("echeance", "Échéance la plus proche"),
@@ -326,3 +459,41 @@ class RecapForm(forms.Form):
         if not text:
             raise forms.ValidationError("Écrivez le bilan.")
         return text
+
+
+# --- The action finder (/agir/) --------------------------------------------------------------
+
+
+class FinderForm(NearForm):
+    """The finder's questions (promises/finder.py), read from the URL: every answer is a link
+    to share. Each is optional; none answered, the page only asks."""
+
+    theme = forms.ModelMultipleChoiceField(
+        label="Ce qui vous tient à cœur",
+        required=False,
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    duree = forms.MultipleChoiceField(
+        label="Le temps que vous avez",
+        required=False,
+        choices=Promise.Duration.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    format = forms.MultipleChoiceField(
+        label="Comment",
+        required=False,
+        choices=Promise.Format.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    quand = forms.ChoiceField(
+        label="Quand",
+        required=False,
+        choices=Timing.CHOICES,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+
+    def questions(self) -> list:
+        """The questions asked as choices, in order; "Où ?" (NearForm's fields) comes last."""
+        return [self[name] for name in ("theme", "duree", "format", "quand")]

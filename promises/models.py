@@ -2,8 +2,11 @@ import datetime
 import secrets
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, GistIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, Func, OuterRef, Q
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +36,14 @@ def share_token_new() -> str:
 class Theme(models.Model):
     name = models.CharField("nom", max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
+    description = models.CharField(
+        "description",
+        max_length=300,
+        blank=True,
+        help_text="Une ou deux phrases, en tête de la page du thème.",
+    )
+    # An emoji: every phone and browser draws it, in colour, with no file to load.
+    icon = models.CharField("icône", max_length=8, blank=True, help_text="Un emoji : 🌱, 🚲…")
 
     class Meta:
         ordering = ["name"]
@@ -41,6 +52,9 @@ class Theme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("theme", kwargs={"slug": self.slug})
 
 
 class PromiseQuerySet(models.QuerySet):
@@ -119,6 +133,46 @@ class Promise(models.Model):
     description = models.TextField("description")
     themes = models.ManyToManyField(Theme, related_name="promises", verbose_name="thèmes")
     city = models.CharField("ville", max_length=100)
+
+    class Duration(models.TextChoices):
+        """How much time the action asks of each participant (the finder's question)."""
+
+        HOUR = "heure", "une heure"
+        HALF_DAY = "demi-journee", "une demi-journée"
+        DAY = "journee", "une journée"
+        REGULAR = "regulier", "régulièrement"
+        DAILY = "quotidien", "un geste au quotidien"
+
+    class Format(models.TextChoices):
+        """Where the action happens (the finder's question)."""
+
+        ON_SITE = "sur-place", "sur place"
+        REMOTE = "a-distance", "à distance"
+        AT_HOME = "chez-moi", "chez moi"
+
+    duration = models.CharField(
+        "temps demandé", max_length=12, choices=Duration, default=Duration.HALF_DAY
+    )
+    format = models.CharField("format", max_length=10, choices=Format, default=Format.ON_SITE)
+    # The place: a commune of the official list (promises/places.py), or none for a promise
+    # "à distance" and for an old city text the loader could not match (the admin lists
+    # those). PROTECT: a commune is never deleted by the loader (one merged away stays, with
+    # its coordinates), and deleting one by hand must not turn its promises into "à distance"
+    # without anyone noticing.
+    commune = models.ForeignKey(
+        "Commune",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="promises",
+        verbose_name="commune",
+    )
+    meeting_point = models.CharField(
+        "adresse ou point de rendez-vous",
+        max_length=200,
+        blank=True,
+        help_text="Facultatif, par exemple « parking de la plage Centrale ».",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -155,6 +209,11 @@ class Promise(models.Model):
     # (promises/migrations/0007, discussions/migrations/0002), whoever makes it: a service,
     # the admin, a bulk update. The page caches are keyed by it (promises/caching.py).
     version = models.PositiveBigIntegerField("version", default=1, editable=False)
+    # What a search reads (promises/search.py): the sentence, the city and themes, the
+    # description, stemmed in French without accents. Postgres triggers compute it
+    # (promises/migrations/0010_search.py), whoever writes the promise or its themes; what
+    # Django writes in it is recomputed.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PromiseQuerySet.as_manager()
 
@@ -183,6 +242,8 @@ class Promise(models.Model):
             models.Index(
                 fields=["deadline"], name="promise_open_deadline", condition=Q(state="open")
             ),
+            # /promesses/?q=: search_vector @@ promise_search_query(q) (promises/search.py).
+            GinIndex(fields=["search_vector"], name="promise_search_vector"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -573,3 +634,54 @@ class Invitation(models.Model):
         if not self.token:
             self.token = secrets.token_urlsafe(32)
         super().save(*args, **kwargs)
+
+
+# --- Places ---------------------------------------------------------------------------------
+
+
+class Commune(models.Model):
+    """A French commune, from Etalab's official list and geo.api.gouv.fr's centres, loaded
+    (and reloaded) by `manage.py load_communes`; promises/places.py holds the queries."""
+
+    insee = models.CharField("code INSEE", max_length=5, unique=True)
+    name = models.CharField("nom", max_length=100)
+    # Lowercase, unaccented, punctuation as spaces (places.normalise): what a search and the
+    # loader's matching compare, so that "st etienne" finds "Saint-Étienne".
+    search_name = models.CharField("nom normalisé", max_length=100, editable=False)
+    postcodes = ArrayField(models.CharField(max_length=5), verbose_name="codes postaux")
+    departement = models.CharField("département", max_length=3)
+    population = models.PositiveIntegerField("population", default=0)
+    # The commune's centre. None for the few the source gives no centre (some communes of the
+    # Pacific): they can be chosen, and are left out of distance results like "à distance".
+    latitude = models.FloatField("latitude", null=True, blank=True)
+    longitude = models.FloatField("longitude", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "commune"
+        verbose_name_plural = "communes"
+        ordering = ["name", "insee"]
+        indexes = [
+            # Près de chez moi: earth_box(…) @> ll_to_earth(latitude, longitude), the radius
+            # filter of places.near() (earthdistance; the expression must stay the same).
+            GistIndex(
+                Func(F("latitude"), F("longitude"), function="ll_to_earth"),
+                name="commune_earth",
+            ),
+            # Suggestions and the form: names that start with what was typed (LIKE 'x%').
+            models.Index(
+                fields=["search_name"],
+                opclasses=["varchar_pattern_ops"],
+                name="commune_search_name",
+            ),
+            # A postcode typed instead of a name: postcodes @> ARRAY['40600'].
+            GinIndex(fields=["postcodes"], name="commune_postcodes"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name and its first postcode, "Biscarrosse (40600)", as suggestions show it
+        and as the form reads it back."""
+        return f"{self.name} ({self.postcodes[0]})" if self.postcodes else self.name

@@ -8,11 +8,12 @@ from collections.abc import Callable
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, FloatField, Q, QuerySet, Value
+from django.db.models import Count, F, FloatField, QuerySet, Value
 from django.db.models.functions import Cast
 
 from onpromet.sql import Compiled
 
+from . import places, search
 from .models import Invitation, Pledge, Promise, Update
 
 # The home page shows a few cards per section: enough to tempt, short on a phone.
@@ -57,10 +58,15 @@ def _cards(user) -> QuerySet:
 
 def cards(*listings) -> list[list[Promise]]:
     """The full rows of listings' promises, each listing in its order, for their cards (one
-    query for all of them)."""
+    query for all of them); a search result keeps its excerpt (promises_page)."""
     rows = Promise.objects.select_related("created_by").in_bulk(
         [promise.pk for listing in listings for promise in listing]
     )
+    for promise in (p for listing in listings for p in listing if p.pk in rows):
+        if hasattr(promise, "excerpt"):
+            rows[promise.pk].excerpt = promise.excerpt
+        if hasattr(promise, "distance"):  # near a place (places.near): "à 3 km"
+            rows[promise.pk].distance_label = places.distance_label(promise.distance)
     return [[rows[p.pk] for p in listing if p.pk in rows] for listing in listings]
 
 
@@ -102,21 +108,33 @@ def home_promises(*, user) -> tuple[list[Promise], list[Promise]]:
     return closest, newest[:HOME_CARDS]
 
 
-def promises_search(*, user, q: str = "", state: str = "", theme=None, sort: str = "") -> QuerySet:
+def promises_search(
+    *, user, q: str = "", state: str = "", theme=None, sort: str = "", near=None
+) -> QuerySet:
     """/promesses/: listings never show a hidden promise, not even to its initiators or to
-    moderators (they find it on their dashboard, or in the admin). Ids and versions: see
-    cards()."""
+    moderators (they find it on their dashboard, or in the admin). A search (q: French
+    full-text, promises/search.py) ranks by relevance unless another order is chosen. Ids and
+    versions: see cards()."""
     promises = _cards(user)
     if q:
-        promises = promises.filter(Q(action__icontains=q) | Q(description__icontains=q))
+        promises = search.matching(promises, q)
     if state:
         promises = promises.filter(state=state)
     if theme:
         promises = promises.filter(themes=theme)
+    if near:
+        # (latitude, longitude, km): promises with a place within km, closest first unless
+        # another order is chosen (places.near; those "à distance" are left out).
+        latitude, longitude, km = near
+        promises = places.near(promises, latitude=latitude, longitude=longitude, km=km)
+        if not sort:
+            return promises
     if sort == "proches":
         return _closest_first(promises)
     if sort == "echeance":
         return promises.order_by("deadline")
+    if q and sort != "recentes":
+        return search.by_relevance(promises)
     return promises.order_by("-created_at")
 
 
@@ -131,13 +149,30 @@ _LISTINGS: dict[tuple, tuple[ForEachVisitor, ForEachVisitor]] = {}
 
 
 def promises_page(
-    *, user, q: str = "", state: str = "", theme=None, sort: str = "", number: int, per_page: int
+    *,
+    user,
+    q: str = "",
+    state: str = "",
+    theme=None,
+    sort: str = "",
+    near=None,
+    number: int,
+    per_page: int,
 ) -> Page:
     """A page of promises_search(), with ids and versions (see cards()). Without a search
     (the listing everybody opens), its count and its rows are compiled queries."""
-    if q:
-        promises = promises_search(user=user, q=q, state=state, theme=theme, sort=sort)
+    if near and not q:
+        # Near a place: the position is a parameter of this query only (never compiled,
+        # never cached).
+        promises = promises_search(user=user, state=state, theme=theme, sort=sort, near=near)
         return Paginator(promises, per_page).get_page(number)
+    if q:
+        promises = promises_search(user=user, q=q, state=state, theme=theme, sort=sort, near=near)
+        page = Paginator(search.with_headline(promises, q), per_page).get_page(number)
+        page.object_list = list(page.object_list)
+        for promise in page.object_list:
+            promise.excerpt = search.excerpt_html(promise.headline)
+        return page
     shape = (bool(state), theme is not None, sort)
     if shape not in _LISTINGS:
 
@@ -235,3 +270,36 @@ def dashboard_led(*, user) -> QuerySet:
 
 def dashboard_joined(*, user) -> QuerySet:
     return dashboard_pledges(user=user).filter(is_initiator=False)  # active, pending, abandoned
+
+
+# "Ceux qui ont promis ceci ont aussi promis": at most this many, from the pledges of this many
+# of the promise's newest participants (the query's cost stays bounded as the promise grows).
+ALSO_PLEDGED = 3
+ALSO_PLEDGED_PEOPLE = 1000
+
+
+def also_pledged(promise: Promise) -> list[Promise]:
+    """Up to ALSO_PLEDGED other open promises that anyone may see, those the most of this
+    promise's people also pledged to, in two queries whatever the numbers. The promise page is
+    cached by this promise's version, not theirs: what they show is at most PAGE_TTL old."""
+    # Its participants, not its initiators (whose own other promises say nothing of it).
+    people = (
+        Pledge.objects.filter(promise=promise)
+        .participants()
+        .order_by("-activated_at", "-pk")
+        .values("user_id")[:ALSO_PLEDGED_PEOPLE]
+    )
+    candidates = (
+        Promise.objects.visible_to(AnonymousUser()).listed().filter(state=Promise.State.OPEN)
+    )
+    ranked = list(
+        Pledge.objects.filter(user_id__in=people, status=Pledge.Status.ACTIVE)
+        .exclude(promise=promise)
+        .filter(promise__in=candidates)
+        .values("promise_id")
+        .annotate(shared=Count("pk"))
+        .order_by("-shared", "promise_id")
+        .values_list("promise_id", flat=True)[:ALSO_PLEDGED]
+    )
+    rows = Promise.objects.select_related("created_by").in_bulk(ranked)
+    return [rows[pk] for pk in ranked if pk in rows]

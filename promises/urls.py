@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import browse, calendar, detail, initiators, lifecycle, news, pledges, preview, recap
+from .views.communes import commune_suggestions
 from .views.printing import flyers, poster
 from .views.share import og_image, square_image
 from .views.widget import widget
@@ -11,6 +12,7 @@ urlpatterns = [
     path("", browse.promise_list, name="list"),
     path("nouvelle/", lifecycle.promise_create, name="create"),
     path("apercu/", preview.sentence_preview, name="sentence_preview"),
+    path("communes/", commune_suggestions, name="communes"),
     path("<slug:slug>/", detail.promise_detail, name="detail"),
     path("<slug:slug>/modifier/", lifecycle.promise_edit, name="edit"),
     path("<slug:slug>/annuler/", lifecycle.promise_cancel, name="cancel"),

@@ -122,7 +122,8 @@ def site(initiator, participant, moderator):
     }
     return {
         "slug": open_promise.slug,
-        "code": open_promise.short_code,  # /p/<code>/<token>/ gets a token that is no one's
+        "code": open_promise.short_code,
+        "section": "promises",  # sitemap-<section>.xml
         "pk": str(post.pk),
         "kind": "message",
         "token": unsubscribe_token(user_id=participant.pk, topic=TOPIC_ACTION),

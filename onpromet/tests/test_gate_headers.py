@@ -17,6 +17,9 @@ from onpromet.tests.test_gate_crawl import SECRET_SAMPLES
 from onpromet.tests.test_settings import PRODUCTION, manage
 
 WIDGET = re.compile(r"^/promesses/[^/]+/widget/$")
+# The list of promises and the action finder are the pages that may ask for the position ("Me
+# localiser", static/js/near.js), from themselves only.
+NEAR_ME = re.compile(r"^/(promesses|agir)/(\?.*)?$")
 
 # Script types that are data, not code: the browser never runs them, so CSP does not apply.
 DATA_SCRIPTS = ("application/json", "application/ld+json")
@@ -56,7 +59,10 @@ def header_problems(page: Page) -> list[str]:
         problems.append("no Referrer-Policy")
     permissions = header(page, "Permissions-Policy") or ""
     for feature in ("camera", "microphone", "geolocation", "payment"):
-        if f"{feature}=()" not in permissions:
+        if feature == "geolocation" and NEAR_ME.search(page.url):
+            if "geolocation=(self)" not in permissions:
+                problems.append("Permissions-Policy does not limit geolocation to the site")
+        elif f"{feature}=()" not in permissions:
             problems.append(f"Permissions-Policy does not turn off {feature}")
     return problems
 

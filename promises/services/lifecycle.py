@@ -12,7 +12,7 @@ from notifications.services import broadcast_create
 from onpromet.errors import Refusal
 
 from .. import emails
-from ..models import Pledge, Promise, Theme
+from ..models import Commune, Pledge, Promise, Theme
 from .base import lock
 
 
@@ -48,6 +48,10 @@ def promise_create(
     action_end_date: datetime.date | None = None,
     action_weekday: int | None = None,
     action_schedule: str = "",
+    commune: Commune | None = None,
+    meeting_point: str = "",
+    duration: str = Promise.Duration.HALF_DAY,
+    format: str = Promise.Format.ON_SITE,  # noqa: A002 (the field's name)
 ) -> Promise:
     promise = Promise.objects.create(
         created_by=created_by,
@@ -60,6 +64,10 @@ def promise_create(
         action_schedule=action_schedule,
         description=description,
         city=city,
+        commune=commune,
+        meeting_point=meeting_point,
+        duration=duration,
+        format=format,
     )
     promise.themes.set(themes)
     # The initiator is the first participant; initiators are not counted in the objective.
@@ -85,6 +93,10 @@ def promise_update(*, promise: Promise, data: dict) -> Promise:
         "action_weekday",
         "action_schedule",
         "city",
+        "commune",
+        "meeting_point",
+        "duration",
+        "format",
     ]
     if not locked.terms_locked():
         fields += ["action", "objective", "deadline"]

@@ -134,7 +134,7 @@ def test_a_confirmed_user_launches_a_promise(live_server, new_page, browser_erro
     page.get_by_label("Date limite pour atteindre l'objectif").fill(deadline.isoformat())
     page.get_by_label("Description").fill("Chacun apporte un plat sans emballage.")
     page.get_by_label("Environnement").check()
-    page.get_by_label("Ville").fill("Lyon")
+    page.get_by_label("Commune", exact=True).fill("Lyon")
     page.get_by_role("button", name="Lancer une promesse").click()
 
     created = Promise.objects.get(created_by=participant)

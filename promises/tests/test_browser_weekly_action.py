@@ -41,7 +41,7 @@ def test_an_initiator_starts_a_weekly_action(
     page.get_by_label("Horaire ou rythme").fill("de 9 h à 12 h")
     page.get_by_label("Description").fill("Gants et sacs fournis.")
     page.get_by_label("Environnement").check()
-    page.get_by_label("Ville").fill("Paris")
+    page.get_by_label("Commune", exact=True).fill("Paris")
     page.get_by_role("button", name="Lancer une promesse").last.click()
 
     refusal = page.get_by_text("est un jeudi, pas un mardi : choisissez un mardi")

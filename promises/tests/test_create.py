@@ -155,3 +155,22 @@ def test_it_offers_the_days_of_the_week_after_the_period(client, initiator):
         "Pas chaque semaine", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi",
         "dimanche",
     ]  # fmt: skip
+
+
+def test_it_records_the_time_and_the_format_and_a_remote_one_has_no_place(
+    client, participant, form_data
+):
+    client.force_login(participant)
+    form_data.update(duration="quotidien", format="a-distance", city="")
+    response = client.post(URL, form_data)
+    assert response.status_code == 302
+    promise = Promise.objects.get(created_by=participant)
+    assert (promise.duration, promise.format) == ("quotidien", "a-distance")
+    assert promise.commune is None and promise.city == "À distance"
+
+
+def test_without_the_time_and_the_format_it_keeps_the_defaults(client, participant, form_data):
+    client.force_login(participant)
+    assert client.post(URL, form_data).status_code == 302
+    promise = Promise.objects.get(created_by=participant)
+    assert (promise.duration, promise.format) == ("demi-journee", "sur-place")

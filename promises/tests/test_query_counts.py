@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.factories import UserFactory
-from promises import services
+from promises import selectors, services
 from promises.tests.factories import PromiseFactory
 
 
@@ -59,8 +59,9 @@ def test_it_bounds_the_queries_of_the_promise_page(
     client.force_login(participant)
     # 9, plus the newest news (one query) and the count of kept promises (one query), plus
     # the page cache's key (the promise's id and version, whether the visitor wrote in it),
-    # plus the people the participant's share link brought (one query).
-    with django_assert_max_num_queries(13):
+    # plus the people the participant's share link brought (one query), plus the promises
+    # its people also pledged to (at most two: selectors.also_pledged).
+    with django_assert_max_num_queries(15):
         assert client.get(promise.get_absolute_url()).status_code == 200
 
 
@@ -74,5 +75,9 @@ def test_it_counts_no_pledge_for_the_participants_pagination(client, promise):
         page = client.get(promise.get_absolute_url())
     assert "Page 1 sur 2" in page.content.decode()
     counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "promises_pledge" in q["sql"]]
-    # The one count left is the kept promises' (index pledge_kept: only the pledges that kept).
-    assert len(counts) == 1 and '"kept_at" IS NOT NULL' in counts[0]
+    # The counts left: the kept promises' (index pledge_kept: only the pledges that kept), and
+    # "ont aussi promis", which reads the pledges of the promise's 1 000 newest participants at
+    # most (selectors.ALSO_PLEDGED_PEOPLE), whatever its size.
+    also = [sql for sql in counts if f"LIMIT {selectors.ALSO_PLEDGED_PEOPLE}" in sql]
+    kept = [sql for sql in counts if '"kept_at" IS NOT NULL' in sql]
+    assert len(also) == 1 and len(kept) == 1 and len(counts) == 2

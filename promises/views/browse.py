@@ -1,13 +1,16 @@
 """Finding a promise: the home page and /promesses/, with search, filters and sorting."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
+from django_permissions_policy.decorators import permissions_policy_override
 
 from onpromet.pagecache import page_number, render_cached
 
-from .. import caching, selectors
+from .. import caching, search, selectors
 from ..forms import SearchForm
+from ..models import Theme
 
 PROMISES_PER_PAGE = 12
 
@@ -18,11 +21,34 @@ def home(request: HttpRequest) -> HttpResponse:
 
     def context() -> dict:
         closest_cards, newest_cards = selectors.cards(closest, newest)
-        return {"closest": closest_cards, "newest": newest_cards}
+        # The themes change in the admin only, and seldom: a renamed one shows on home when
+        # the page is rendered again, within PAGE_TTL.
+        themes = Theme.objects.order_by("name")
+        return {"closest": closest_cards, "newest": newest_cards, "themes": themes}
 
     return render_cached(request, "home.html", key=key, context=context)
 
 
+def _nothing_found(data: dict) -> dict:
+    """What a search that found nothing suggests: the same words without the filters (the
+    link keeps q and the order, drops the rest), or other words when those were all too
+    common to search ("le", "de")."""
+    kept = {name: data[name] for name in ("q", "tri") if data.get(name)}
+    filtered = any(data.get(name) for name in ("etat", "theme"))
+    return {
+        "without_filters": urlencode(kept) if filtered else "",
+        "only_common_words": not search.has_words(data["q"]),
+    }
+
+
+# "Me localiser" (static/js/near.js) asks for the position on the pages that search near
+# a place (this list and the finder), and only there.
+asks_position = permissions_policy_override(
+    {**settings.PERMISSIONS_POLICY, "geolocation": ["self"]}
+)
+
+
+@asks_position
 def promise_list(request: HttpRequest) -> HttpResponse:
     # Bound only to a search (building a form costs more than reading the cached page).
     form = SearchForm(request.GET) if request.GET else None
@@ -33,6 +59,7 @@ def promise_list(request: HttpRequest) -> HttpResponse:
         state=data.get("etat", ""),
         theme=data.get("theme"),
         sort=data.get("tri", ""),
+        near=data.get("near"),
         number=page_number(request, "page"),
         per_page=PROMISES_PER_PAGE,
     )
@@ -44,10 +71,13 @@ def promise_list(request: HttpRequest) -> HttpResponse:
 
     def context() -> dict:
         (page.object_list,) = selectors.cards(page.object_list)
-        return {"form": form or SearchForm(), "page": page, "query": query}
+        hints = _nothing_found(data) if data.get("q") and not page.paginator.count else {}
+        near = {"near": data["near"], "near_place": data["near_place"]} if data.get("near") else {}
+        return {"form": form or SearchForm(), "page": page, "query": query, **hints, **near}
 
-    if data.get("q"):
-        # A search is rarely typed twice the same way: not worth a cache entry.
+    if data.get("q") or data.get("near"):
+        # A search is rarely typed twice the same way: not worth a cache entry. Nor a
+        # position, which must not be kept anywhere.
         return render(request, "promises/list.html", context())
     key = (
         caching.reader(request.user),

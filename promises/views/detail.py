@@ -51,6 +51,7 @@ def promise_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "initiators": list(selectors.promise_initiators(promise).order_by("activated_at")),
             "participants": paginator.get_page(participants_page),
             "abandon_form": AbandonForm(),
+            "also_pledged": selectors.also_pledged(promise),
         }
 
     who = caching.viewer(promise, request.user, viewer)

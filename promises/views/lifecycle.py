@@ -84,6 +84,9 @@ def _relaunch_initial(promise: Promise) -> dict:
         "description": promise.description,
         "themes": list(promise.themes.all()),
         "city": promise.city,
+        "meeting_point": promise.meeting_point,
+        "duration": promise.duration,
+        "format": promise.format,
     }
 
 
