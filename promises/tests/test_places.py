@@ -35,11 +35,11 @@ def test_it_loads_every_current_commune_once_however_often_it_runs(db):
     Commune.objects.all().delete()  # undone with the test's transaction
 
     first = load()
-    assert first.startswith("Communes : 34 969 chargées (34 969 nouvelles, 0 modifiées")
+    assert first.startswith("Communes : 34 969 chargées (34 969 nouvelles, 0 modifiée")
     again = load()
     assert again.startswith("Communes déjà à jour (34 969)")
     forced = load("--force")
-    assert forced.startswith("Communes : 34 969 chargées (0 nouvelles, 0 modifiées")
+    assert forced.startswith("Communes : 34 969 chargées (0 nouvelle, 0 modifiée")
     assert Commune.objects.count() == 34_969
     assert Commune.objects.values("insee").distinct().count() == 34_969
 
@@ -58,7 +58,7 @@ def test_it_puts_back_what_changed_and_gives_merged_communes_a_former_ones_centr
 
     out = load()
 
-    assert "(1 nouvelles, 1 modifiées" in out
+    assert "(1 nouvelle, 1 modifiée" in out
     assert commune("40046").name == "Biscarrosse"
     assert commune("75056").latitude == pytest.approx(48.85, abs=0.05)
     # Conques-en-Rouergue (2016) has no centre of its own in the source: Conques's.
@@ -90,7 +90,7 @@ def test_it_matches_the_city_texts_of_existing_promises(db, initiator, moderator
         promise.refresh_from_db()
         assert promise.commune is None
     # Homonyms: the most populous.
-    assert PromiseFactory(created_by=initiator, city="Saint-Denis") and "1 rattachées" in load()
+    assert PromiseFactory(created_by=initiator, city="Saint-Denis") and "1 rattachée à" in load()
     assert Promise.objects.get(city="Saint-Denis").commune.insee == "97411"
 
     # Moderators see those left unmatched, and only those.

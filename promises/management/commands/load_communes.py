@@ -22,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Count
 
-from onpromet.french import french_number
+from onpromet.french import french_number, plural
 from promises import places
 from promises.models import Commune, Promise
 
@@ -185,13 +185,19 @@ class Command(BaseCommand):
                 blind = sum(1 for row in rows if row[COLUMNS.index("latitude")] is None)
                 communes = (
                     f"Communes : {french_number(len(rows))} chargées "
-                    f"({french_number(new)} nouvelles, {french_number(changed)} modifiées, "
+                    f"({_count(new, 'nouvelle', 'nouvelles')}, "
+                    f"{_count(changed, 'modifiée', 'modifiées')}, "
                     f"{french_number(blind)} sans coordonnées)"
                 )
             matched, unmatched = match_promises()
         seconds = f"{time.monotonic() - started:.1f}".replace(".", ",")
         self.stdout.write(
-            f"{communes} ; promesses : {french_number(matched)} rattachées à leur commune, "
-            f"{french_number(unmatched)} non reconnues (admin, filtre « Commune : non "
-            f"reconnue ») ; {seconds} s."
+            f"{communes} ; promesses : {_count(matched, 'rattachée', 'rattachées')} à leur "
+            f"commune, {_count(unmatched, 'non reconnue', 'non reconnues')} (admin, filtre "
+            f"« Commune : non reconnue ») ; {seconds} s."
         )
+
+
+def _count(number: int, singular: str, plural_form: str) -> str:
+    """ "1 nouvelle", "0 modifiée", "3 nouvelles": French agreement (onpromet.french.plural)."""
+    return f"{french_number(number)} {plural(number, singular, plural_form)}"
