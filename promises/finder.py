@@ -1,6 +1,7 @@
 """The action finder (/agir/): "what can I do, on what I care about, with the time I have,
-near me?". Its answers narrow the same query as /promesses/ (selectors.promises_search), and
-its results come first where one more person matters most.
+near me?". Its answers narrow the same query as /promesses/ (selectors.promises_search,
+which /promesses/ also narrows with them), and its results come first where one more person
+matters most (selectors.finder_results).
 
 The ranking, in SQL: first the promises whose objective is still reachable at their pace so
 far (their pledges per day since they were launched, kept up until the deadline), then the
@@ -25,12 +26,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Extract, Greatest
-from django.utils import timezone
 
 from onpromet.french import french_number, plural
 
 from .models import Promise
-from .selectors import promises_search
 
 DAY_SECONDS = 86_400.0
 
@@ -135,11 +134,3 @@ def reasons(promise: Promise) -> list[str]:
     said.append(promise.get_duration_display())
     said.append(promise.get_format_display())
     return said
-
-
-def find(user, answers: Answers, *, near=None, now: datetime.datetime | None = None) -> QuerySet:
-    """The finder's results for this visitor: /promesses/'s builder (near a place too:
-    places.near, which annotates the distance), narrowed and ranked."""
-    now = now or timezone.now()
-    promises = promises_search(user=user, state=Promise.State.OPEN, near=near)
-    return ranked(narrow(promises, answers, today=timezone.localdate(now)), now=now)

@@ -10,7 +10,7 @@ from onpromet.honeypot import HONEYPOT_NAME, HoneypotField
 from onpromet.photos import PhotoField
 
 from . import places, text
-from .finder import Timing
+from .finder import Answers, Timing
 from .models import Promise, Theme
 
 DEADLINE_MAX_DAYS = 365
@@ -334,6 +334,43 @@ class AbandonForm(forms.Form):
     )
 
 
+class AnswersForm(forms.Form):
+    """The finder's questions of time, format and when (promises/finder.py), asked by the
+    finder and offered by /promesses/ too: one builder, the same filters."""
+
+    duree = forms.MultipleChoiceField(
+        label="Le temps que vous avez",
+        required=False,
+        choices=Promise.Duration.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    format = forms.MultipleChoiceField(
+        label="Comment",
+        required=False,
+        choices=Promise.Format.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    quand = forms.ChoiceField(
+        label="Quand",
+        required=False,
+        choices=Timing.CHOICES,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+
+    def answer_fields(self) -> list:
+        return [self[name] for name in ("duree", "format", "quand")]
+
+    def answers(self, themes=()) -> Answers:
+        """The answers of a valid form."""
+        data = self.cleaned_data
+        return Answers(
+            themes=tuple(themes),
+            durations=tuple(data["duree"]),
+            formats=tuple(data["format"]),
+            when=data["quand"],
+        )
+
+
 class NearForm(forms.Form):
     """Près de chez moi (promises/places.py), asked by /promesses/ and by the finder: a
     commune, or the browser's position (the hidden fields, filled by static/js/near.js,
@@ -376,7 +413,7 @@ class NearForm(forms.Form):
         return cleaned_data
 
 
-class SearchForm(NearForm):
+class SearchForm(NearForm, AnswersForm):
     q = forms.CharField(
         label="Rechercher",
         required=False,
@@ -464,7 +501,7 @@ class RecapForm(forms.Form):
 # --- The action finder (/agir/) --------------------------------------------------------------
 
 
-class FinderForm(NearForm):
+class FinderForm(NearForm, AnswersForm):
     """The finder's questions (promises/finder.py), read from the URL: every answer is a link
     to share. Each is optional; none answered, the page only asks."""
 
@@ -474,24 +511,6 @@ class FinderForm(NearForm):
         queryset=Theme.objects.all(),
         to_field_name="slug",
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-    )
-    duree = forms.MultipleChoiceField(
-        label="Le temps que vous avez",
-        required=False,
-        choices=Promise.Duration.choices,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-    )
-    format = forms.MultipleChoiceField(
-        label="Comment",
-        required=False,
-        choices=Promise.Format.choices,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-    )
-    quand = forms.ChoiceField(
-        label="Quand",
-        required=False,
-        choices=Timing.CHOICES,
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
 
     def questions(self) -> list:

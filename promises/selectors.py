@@ -10,10 +10,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, FloatField, QuerySet, Value
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from onpromet.sql import Compiled
 
-from . import places, search
+from . import finder, places, search
 from .models import Invitation, Pledge, Promise, Update
 
 # The home page shows a few cards per section: enough to tempt, short on a phone.
@@ -109,7 +110,14 @@ def home_promises(*, user) -> tuple[list[Promise], list[Promise]]:
 
 
 def promises_search(
-    *, user, q: str = "", state: str = "", theme=None, sort: str = "", near=None
+    *,
+    user,
+    q: str = "",
+    state: str = "",
+    theme=None,
+    sort: str = "",
+    near=None,
+    answers: finder.Answers | None = None,
 ) -> QuerySet:
     """/promesses/: listings never show a hidden promise, not even to its initiators or to
     moderators (they find it on their dashboard, or in the admin). A search (q: French
@@ -122,6 +130,9 @@ def promises_search(
         promises = promises.filter(state=state)
     if theme:
         promises = promises.filter(themes=theme)
+    if answers is not None and answers.given:
+        # The finder's answers (themes, time, format, when): promises/finder.py.
+        promises = finder.narrow(promises, answers, today=timezone.localdate())
     if near:
         # (latitude, longitude, km): promises with a place within km, closest first unless
         # another order is chosen (places.near; those "à distance" are left out).
@@ -156,18 +167,24 @@ def promises_page(
     theme=None,
     sort: str = "",
     near=None,
+    answers: finder.Answers | None = None,
     number: int,
     per_page: int,
 ) -> Page:
     """A page of promises_search(), with ids and versions (see cards()). Without a search
     (the listing everybody opens), its count and its rows are compiled queries."""
-    if near and not q:
-        # Near a place: the position is a parameter of this query only (never compiled,
-        # never cached).
-        promises = promises_search(user=user, state=state, theme=theme, sort=sort, near=near)
+    narrowed = answers is not None and answers.given
+    if (near or narrowed) and not q:
+        # Near a place (the position is a parameter of this query only: never compiled, never
+        # cached), or narrowed by the finder's answers.
+        promises = promises_search(
+            user=user, state=state, theme=theme, sort=sort, near=near, answers=answers
+        )
         return Paginator(promises, per_page).get_page(number)
     if q:
-        promises = promises_search(user=user, q=q, state=state, theme=theme, sort=sort, near=near)
+        promises = promises_search(
+            user=user, q=q, state=state, theme=theme, sort=sort, near=near, answers=answers
+        )
         page = Paginator(search.with_headline(promises, q), per_page).get_page(number)
         page.object_list = list(page.object_list)
         for promise in page.object_list:
@@ -303,3 +320,12 @@ def also_pledged(promise: Promise) -> list[Promise]:
     )
     rows = Promise.objects.select_related("created_by").in_bulk(ranked)
     return [rows[pk] for pk in ranked if pk in rows]
+
+
+def finder_results(user, answers: "finder.Answers", *, near=None, now=None) -> QuerySet:
+    """The action finder's results for this visitor: /promesses/'s builder, open promises,
+    narrowed by the answers (and near a place: places.near annotates the distance), ranked
+    where one more person matters most (finder.ranked)."""
+    now = now or timezone.now()
+    promises = promises_search(user=user, state=Promise.State.OPEN, near=near, answers=answers)
+    return finder.ranked(promises, now=now)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from promises import finder, services
+from promises import finder, selectors, services
 from promises.models import Promise
 from promises.tests.factories import PromiseFactory, ThemeFactory
 from promises.tests.helpers import page_text
@@ -46,7 +46,7 @@ def _promise(initiator, **fields):
 
 
 def _found(user, **answers) -> list[Promise]:
-    return [p.pk for p in finder.find(user, finder.Answers(**answers))]
+    return [p.pk for p in selectors.finder_results(user, finder.Answers(**answers))]
 
 
 def test_the_answers_narrow_the_promises(initiator):
@@ -168,3 +168,13 @@ def test_the_creation_form_asks_for_the_time_and_the_format(client, participant)
     page = page_text(client.get(reverse("promises:create")))
     assert "Le temps que cela demande à chacun" in page and "un geste au quotidien" in page
     assert "Où l'action se passe" in page and "chez moi" in page
+
+
+def test_promesses_offers_the_finders_filters_through_the_same_builder(client, initiator):
+    remote = _promise(initiator, format=Promise.Format.REMOTE, duration=Promise.Duration.HOUR)
+    on_site = _promise(initiator)
+    page = page_text(client.get(reverse("promises:list") + "?format=a-distance&duree=heure"))
+    assert remote.get_absolute_url() in page and on_site.get_absolute_url() not in page
+    assert "Le temps, le format, le moment" in page
+    everything = page_text(client.get(reverse("promises:list")))
+    assert remote.get_absolute_url() in everything and on_site.get_absolute_url() in everything

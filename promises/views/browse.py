@@ -60,13 +60,14 @@ def promise_list(request: HttpRequest) -> HttpResponse:
         theme=data.get("theme"),
         sort=data.get("tri", ""),
         near=data.get("near"),
+        answers=form.answers() if data else None,  # time, format, when: the finder's filters
         number=page_number(request, "page"),
         per_page=PROMISES_PER_PAGE,
     )
     # The search as typed, for the form and the pagination links: the form's own fields only
     # (a link shared with ?fbclid=… makes the same page, and the same cache key).
     query = urlencode(
-        [(name, request.GET[name]) for name in SearchForm.base_fields if name in request.GET]
+        [(name, value) for name in SearchForm.base_fields for value in request.GET.getlist(name)]
     )
 
     def context() -> dict:

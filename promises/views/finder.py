@@ -22,14 +22,10 @@ def action_finder(request: HttpRequest) -> HttpResponse:
     page, near = None, None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        answers = finder.Answers(
-            themes=tuple(data["theme"]),
-            durations=tuple(data["duree"]),
-            formats=tuple(data["format"]),
-            when=data["quand"],
-        )
+        answers = form.answers(themes=data["theme"])
         near = data["near"]
-        page = Paginator(finder.find(request.user, answers, near=near), RESULTS_PER_PAGE)
+        results = selectors.finder_results(request.user, answers, near=near)
+        page = Paginator(results, RESULTS_PER_PAGE)
         page = page.get_page(page_number(request, "page"))
         (full,) = selectors.cards(page.object_list)
         page.object_list = [(promise, finder.reasons(promise)) for promise in full]
