@@ -52,6 +52,7 @@ def _test_settings(settings, tmp_path):
     # worker path).
     settings.EMAILS_VIA_WORKER = False
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     # The production cache backend on the test Redis, so tests meet what the site meets (an
     # in-memory cache once hid that a Redis outage turned every log-in into a 500). A key
     # prefix of its own per test: rate-limit counters never leak from one test to the next.

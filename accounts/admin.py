@@ -1,5 +1,6 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import (
@@ -11,8 +12,11 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.forms import ValidationError
+from django.template.response import TemplateResponse
 
-from . import services
+from onpromet.errors import Refusal
+
+from . import deletion, services
 from .models import User
 
 
@@ -94,11 +98,22 @@ class UserAdmin(BaseUserAdmin):
                 )
             },
         ),
-        ("Dates", {"fields": ("date_joined", "last_login")}),
+        ("Dates", {"fields": ("date_joined", "last_login", "deleted_at")}),
     )
     moderator_fieldsets = (
         (None, {"fields": ("email", "display_name")}),
-        ("Compte", {"fields": ("is_active", "appears_anonymously", "date_joined", "last_login")}),
+        (
+            "Compte",
+            {
+                "fields": (
+                    "is_active",
+                    "appears_anonymously",
+                    "date_joined",
+                    "last_login",
+                    "deleted_at",
+                )
+            },
+        ),
     )
     add_fieldsets = (
         (
@@ -109,11 +124,18 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
-    readonly_fields = ("date_joined", "last_login")
+    readonly_fields = ("date_joined", "last_login", "deleted_at")
     # Plain multiple selects: SelectFilter2's widget puts an aria-label on a role-less <span>.
     filter_horizontal = ()
     list_display = ("email", "display_name", "is_staff", "is_active", "date_joined", "pledge_total")
-    list_filter = ("is_staff", "is_superuser", "is_active", "appears_anonymously", "date_joined")
+    list_filter = (
+        "is_staff",
+        "is_superuser",
+        "is_active",
+        "appears_anonymously",
+        "date_joined",
+        ("deleted_at", admin.EmptyFieldListFilter),
+    )
     search_fields = ("email", "display_name")
     ordering = ("email",)
     date_hierarchy = "date_joined"
@@ -134,7 +156,14 @@ class UserAdmin(BaseUserAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not is_superuser(request):
-            return ("email", "is_active", "appears_anonymously", "date_joined", "last_login")
+            return (
+                "email",
+                "is_active",
+                "appears_anonymously",
+                "date_joined",
+                "last_login",
+                "deleted_at",
+            )
         return self.readonly_fields
 
     def get_form(self, request, obj=None, **kwargs):
@@ -173,7 +202,7 @@ class UserAdmin(BaseUserAdmin):
     def pledge_total(self, user: User) -> int:
         return user.pledge_total
 
-    actions = ("deactivate",)
+    actions = ("deactivate", "delete_accounts")
 
     @admin.action(description="Désactiver le compte (masque ses messages)", permissions=["change"])
     def deactivate(self, request, queryset) -> None:
@@ -181,9 +210,55 @@ class UserAdmin(BaseUserAdmin):
             services.user_deactivate(user=user)
         self.message_user(request, "Compte(s) désactivé(s) : leurs messages sont masqués.")
 
+    @admin.action(description="Supprimer le compte (définitif)", permissions=["change"])
+    def delete_accounts(self, request, queryset) -> TemplateResponse | None:
+        """The RGPD deletion (accounts.deletion), the one the person makes on /moi/supprimer/,
+        after a confirmation page. The queryset is already what this visitor may see (a
+        moderator sees no staff account); account_delete_refusal says the rest (not one's
+        own account, staff for superusers only)."""
+        users = list(queryset.filter(deleted_at__isnull=True).order_by("pk"))
+        refused = {
+            user.pk: refusal
+            for user in users
+            if (refusal := deletion.account_delete_refusal(user=user, by=request.user))
+        }
+        allowed = [user for user in users if user.pk not in refused]
+        if request.POST.get("confirm") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Supprimer des comptes",
+                "opts": self.model._meta,
+                "allowed": allowed,
+                "refused": [(user, refused[user.pk]) for user in users if user.pk in refused],
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/accounts/user/delete_accounts.html", context)
+        deleted = 0
+        for user in allowed:
+            try:
+                tombstone = deletion.account_delete(user=user, by=request.user)
+            except Refusal as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+                continue
+            self.log_change(request, tombstone, "Compte supprimé (RGPD).")
+            deleted += 1
+        if deleted:
+            self.message_user(
+                request,
+                "1 compte supprimé." if deleted == 1 else f"{deleted} comptes supprimés.",
+                messages.SUCCESS,
+            )
+        return None
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # A deleted account is a tombstone: it is read, never edited again.
+        if obj is not None and obj.deleted_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None) -> bool:
-        # Deleting a person cascades to their pledges without moving the promises' counters;
-        # moderators deactivate accounts instead (deletion will be a service, with GDPR).
+        # Deleting the row would cascade to the pledges without moving the promises' counters:
+        # accounts are deleted by the action above, which leaves a tombstone.
         return False
 
 

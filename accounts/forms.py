@@ -97,3 +97,27 @@ class ProfileForm(forms.ModelForm):
 
     def clean_display_name(self) -> str:
         return _normalise_display_name(self.cleaned_data["display_name"])
+
+
+class AccountDeleteForm(forms.Form):
+    """Supprimer mon compte: the password, so that a session left open is not enough."""
+
+    password = forms.CharField(
+        label="Votre mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Saisissez votre mot de passe pour confirmer."},
+    )
+
+    def __init__(self, user: User, *args, **kwargs) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                "Ce mot de passe n'est pas le bon : votre compte n'a pas été supprimé.",
+                code="password_incorrect",
+            )
+        return password

@@ -19,6 +19,7 @@ MODERATED = [
     ("discussions", "report"),
     ("notifications", "broadcast"),
     ("notifications", "delivery"),
+    ("notifications", "digest"),
 ]
 
 

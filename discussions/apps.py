@@ -16,6 +16,20 @@ class DiscussionsConfig(AppConfig):
         # The discussions' emails, in the outbox's registry.
         kinds.register(*emails.TOPICS, *emails.KINDS)
 
+        # Posts, photos, replies and reports made, in the data export's registry.
+        from accounts import export as data_export
+
+        from . import export
+
+        data_export.register(*export.SECTIONS)
+
+        # What deleting an account does to posts, photos, replies and reports.
+        from accounts import deletion
+
+        from .deletion import discussions_erase
+
+        deletion.register(deletion.Eraser("discussions", 20, erase=discussions_erase))
+
         # A post or reply of the visitor's own makes their promise page theirs alone: they may
         # edit or delete it, and read it even hidden.
         caching.register_personal(lambda access: wrote_in(access.promise, access.user))

@@ -28,6 +28,9 @@ def post_create(
     if Pledge.objects.filter(promise=promise, user=author).initiators().exists():
         # Initiators' posts are emailed to the participants who asked for them.
         broadcast_create(promise=promise, kind=emails.INITIATOR_POST, post=post)
+    else:
+        # The others' posts, to the initiators (in their daily digest, by default).
+        broadcast_create(promise=promise, kind=emails.PARTICIPANT_POST, post=post)
     return post
 
 

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.db.models import Count, Q
 
-from .models import Broadcast, Delivery, EmailPreference
+from .models import Broadcast, Delivery, Digest, EmailPreference
 
 
 def _count(status: str) -> Count:
@@ -89,6 +89,7 @@ class DeliveryAdmin(admin.ModelAdmin):
         "next_attempt_at",
         "sent_at",
         "last_error",
+        "digest",
     )
 
     @admin.display(description="destinataire", ordering="user__email")
@@ -102,11 +103,49 @@ class DeliveryAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(Digest)
+class DigestAdmin(admin.ModelAdmin):
+    """The daily and weekly digests (notifications.digests), with what they carry."""
+
+    list_display = ("user", "cadence", "period_start", "status", "attempts", "sent_at", "items")
+    list_filter = ("cadence", "status", "period_start")
+    search_fields = ("user__email", "last_error")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
+    readonly_fields = (
+        "user",
+        "cadence",
+        "period_start",
+        "period_end",
+        "sources",
+        "status",
+        "attempts",
+        "claimed_until",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+        "created_at",
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(items_count=Count("deliveries"))
+
+    @admin.display(description="envois rassemblés", ordering="items_count")
+    def items(self, digest) -> int:
+        return digest.items_count
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(EmailPreference)
 class EmailPreferenceAdmin(admin.ModelAdmin):
-    list_display = ("user", "topic", "enabled", "updated_at")
+    list_display = ("user", "topic", "cadence", "updated_at")
     readonly_fields = ("updated_at",)
-    list_filter = ("topic", "enabled")
+    list_filter = ("topic", "cadence")
     search_fields = ("user__email",)
     list_select_related = ("user",)
     raw_id_fields = ("user",)

@@ -67,15 +67,33 @@ class Broadcast(models.Model):
         return f"{self.get_kind_display()} — {self.promise_id}"
 
 
-class Delivery(models.Model):
-    """One recipient of a broadcast. Claimed by a worker with a lease, marked sent as soon as
-    the SMTP server accepts the message."""
+class Sending(models.Model):
+    """What the outbox keeps of each email it sends, a delivery or a digest: claimed by a worker
+    with a lease, retried with a growing delay, marked sent as soon as the SMTP server accepts
+    it (notifications.services: claim, failed, mark)."""
+
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # A worker holds it until this time; after it, another may take it over.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Delivery(Sending):
+    """One recipient of a broadcast."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "à envoyer"
         SENT = "sent", "envoyé"
         SKIPPED = "skipped", "non envoyé (plus concerné)"
         FAILED = "failed", "échec"
+        # The person takes this topic as a daily or weekly digest: the delivery waits for it
+        # (Delivery.digest once a digest takes it; sent or skipped with it).
+        HELD = "held", "attend le résumé"
 
     broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="deliveries")
     # SET_NULL: a delivery to an account deleted meanwhile stays, and is skipped.
@@ -86,12 +104,14 @@ class Delivery(models.Model):
         related_name="deliveries",
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    # A worker holds pending deliveries until this time; after it, another may take them.
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
+    digest = models.ForeignKey(
+        "Digest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name="résumé",
+    )
 
     class Meta:
         verbose_name = "envoi"
@@ -107,21 +127,65 @@ class Delivery(models.Model):
                 condition=Q(status="pending"),
                 name="delivery_pending",
             ),
+            # A digest's build: each person's deliveries still waiting for one.
+            models.Index(
+                fields=["user", "id"],
+                condition=Q(status="held", digest__isnull=True),
+                name="delivery_held",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.broadcast} → {self.user_id} ({self.status})"
 
 
+class Digest(Sending):
+    """One email gathering, for one person, what their daily or weekly topics brought during a
+    period (notifications.digests): the deliveries it took, and what the sources found
+    (`sources`, by source key). One row per person, cadence and period, whatever the number of
+    beat runs; claimed and sent like a delivery."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "à envoyer"
+        SENT = "sent", "envoyé"
+        SKIPPED = "skipped", "non envoyé (plus rien à dire)"
+        FAILED = "failed", "échec"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests"
+    )
+    cadence = models.CharField("rythme", max_length=10, choices=kinds.Cadence)
+    period_start = models.DateTimeField("début de la période")
+    period_end = models.DateTimeField("fin de la période")
+    sources = models.JSONField("contenu des sources", default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "résumé"
+        verbose_name_plural = "résumés"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "cadence", "period_start"], name="digest_once_per_period"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["id"], condition=Q(status="pending"), name="digest_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_cadence_display()} {self.period_start:%d/%m/%Y} → {self.user_id}"
+
+
 class EmailPreference(models.Model):
-    """A user's choice for one topic (notifications.kinds.Topic). No row: the topic's default
+    """A user's cadence for one topic (notifications.kinds.Topic). No row: the topic's default
     applies."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preferences"
     )
     topic = models.CharField(max_length=20, choices=kinds.topic_choices)
-    enabled = models.BooleanField("reçoit ces e-mails", default=False)
+    cadence = models.CharField("rythme", max_length=10, choices=kinds.Cadence)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -132,4 +196,4 @@ class EmailPreference(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} {'✓' if self.enabled else '✕'} {self.get_topic_display()}"
+        return f"{self.user_id} {self.get_topic_display()} : {self.get_cadence_display()}"

@@ -12,10 +12,21 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
 from django.db import connection, transaction
-from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Model,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import emails, kinds
+from .kinds import Cadence
 from .models import Broadcast, Delivery, EmailPreference
 
 logger = logging.getLogger(__name__)
@@ -69,34 +80,62 @@ def enqueue_broadcast(*, broadcast_id: int) -> bool:
 # --- Expanding a broadcast into deliveries ----------------------------------------------------
 
 
-def recipients(broadcast: Broadcast) -> QuerySet:
-    """Who receives a broadcast, as users: its kind's rule, then what holds for every kind (an
-    active account, the topic not turned off, the single recipient if there is one). Used to
-    expand it, and again at send time, so that someone who withdrew, abandoned, turned the
-    topic off or closed their account since then gets nothing."""
+def cadence_of(topic: str, user_ref: str = "pk") -> Coalesce:
+    """Each user's cadence for the topic (user_ref names the user's id in the outer query): the
+    one they chose, else the topic's default."""
+    choice = EmailPreference.objects.filter(user_id=OuterRef(user_ref), topic=topic)
+    return Coalesce(
+        Subquery(choice.values("cadence")[:1]),
+        Value(kinds.topic(topic).default),
+        output_field=CharField(),
+    )
+
+
+def audience(broadcast: Broadcast) -> QuerySet:
+    """Who a broadcast is about, as users annotated with their cadence for its topic: its
+    kind's rule, then what holds for every kind (an active account, the single recipient if
+    there is one). Run to expand it, and again at send time, so that someone who withdrew,
+    abandoned, changed their choice or closed their account since then gets what they now
+    want, or nothing."""
     kind = kinds.kind(broadcast.kind)
     users = get_user_model().objects.filter(is_active=True, pk__in=kind.recipients(broadcast))
     if broadcast.recipient_id is not None:
         users = users.filter(pk=broadcast.recipient_id)
-    choices = EmailPreference.objects.filter(user_id=OuterRef("pk"), topic=kind.topic)
-    if kinds.topic(kind.topic).default:
-        return users.exclude(Exists(choices.filter(enabled=False)))
-    return users.filter(Exists(choices.filter(enabled=True)))
+    return users.annotate(cadence=cadence_of(kind.topic))
+
+
+def recipients(broadcast: Broadcast) -> QuerySet:
+    """Who receives the broadcast's own email: its audience, but those who take the topic as a
+    digest (their delivery waits for it) or not at all."""
+    return audience(broadcast).filter(cadence=Cadence.IMMEDIATE)
 
 
 def broadcast_expand(*, broadcast: Broadcast) -> int:
-    """One INSERT … SELECT of the recipients' query, idempotent thanks to the unique
-    (broadcast, user): nothing is loaded into Python, whatever the number of recipients."""
+    """One INSERT … SELECT of the audience's query, idempotent thanks to the unique
+    (broadcast, user): nothing is loaded into Python, whatever the number of recipients. Those
+    who take the topic as a digest get a delivery that waits for it (held); those who turned it
+    off, none."""
     if broadcast.expanded_at is not None:
         return 0
-    select, params = recipients(broadcast).values("pk").query.sql_with_params()
+    rows = (
+        audience(broadcast)
+        .exclude(cadence=Cadence.NEVER)
+        .annotate(
+            delivery_status=Case(
+                When(cadence=Cadence.IMMEDIATE, then=Value(Delivery.Status.PENDING)),
+                default=Value(Delivery.Status.HELD),
+            )
+        )
+        .values("pk", "delivery_status")
+    )
+    select, params = rows.query.sql_with_params()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"""
             INSERT INTO notifications_delivery
                 (broadcast_id, user_id, status, attempts, next_attempt_at, last_error)
-            SELECT %s, r.user_id, 'pending', 0, %s, ''
-            FROM ({select}) AS r (user_id)
+            SELECT %s, r.user_id, r.status, 0, %s, ''
+            FROM ({select}) AS r (user_id, status)
             ON CONFLICT (broadcast_id, user_id) DO NOTHING
             """,  # noqa: S608  # nosec B608 (the ORM's own SQL, with its parameters)
             [broadcast.pk, timezone.now(), *params],
@@ -111,19 +150,21 @@ def broadcast_expand(*, broadcast: Broadcast) -> int:
 # --- Claiming and sending ---------------------------------------------------------------------
 
 
-def deliveries_claim(*, broadcast_id: int, limit: int) -> list[int]:
-    """Take up to `limit` pending deliveries for a while (the lease). SKIP LOCKED lets several
-    workers share one broadcast; the lease lets another take over from a worker that died."""
+def claim(model: type[Model], *, limit: int, scope: str = "TRUE", **params) -> list[int]:
+    """Take up to `limit` pending rows of the outbox's table (deliveries, digests) for a while
+    (the lease). SKIP LOCKED lets several workers share the work; the lease lets another take
+    over from a worker that died. `scope`: a further SQL condition, with its named params."""
     # One clock for the whole outbox: the application's (timezone.now()), not the database's.
     now = timezone.now()
     lease_end = now + datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    table = model._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            """
-            UPDATE notifications_delivery SET claimed_until = %(lease_end)s
+            f"""
+            UPDATE {table} SET claimed_until = %(lease_end)s
             WHERE id IN (
-                SELECT id FROM notifications_delivery
-                WHERE broadcast_id = %(broadcast)s AND status = 'pending'
+                SELECT id FROM {table}
+                WHERE status = 'pending' AND ({scope})
                   AND next_attempt_at <= %(now)s
                   AND (claimed_until IS NULL OR claimed_until < %(now)s)
                 ORDER BY id
@@ -131,13 +172,20 @@ def deliveries_claim(*, broadcast_id: int, limit: int) -> list[int]:
                 FOR UPDATE SKIP LOCKED
             )
             RETURNING id
-            """,
-            {"lease_end": lease_end, "broadcast": broadcast_id, "now": now, "limit": limit},
+            """,  # noqa: S608  # nosec B608 (a model's table and a condition of this module's callers)
+            {"lease_end": lease_end, "now": now, "limit": limit, **params},
         )
         return sorted(row[0] for row in cursor.fetchall())
 
 
-def _is_temporary(error: Exception) -> bool:
+def deliveries_claim(*, broadcast_id: int, limit: int) -> list[int]:
+    """Take up to `limit` pending deliveries of the broadcast (see claim)."""
+    return claim(
+        Delivery, limit=limit, scope="broadcast_id = %(broadcast)s", broadcast=broadcast_id
+    )
+
+
+def is_temporary(error: Exception) -> bool:
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in error.recipients.values()]
         return bool(codes) and all(400 <= code < 500 for code in codes)
@@ -148,9 +196,10 @@ def _is_temporary(error: Exception) -> bool:
     return isinstance(error, OSError)
 
 
-def _mark(delivery_id: int, **fields) -> None:
-    # Only a delivery still pending changes: a delivery finished by someone else stays finished.
-    Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.PENDING).update(**fields)
+def mark(row: Model, **fields) -> None:
+    """Only a row (a delivery, a digest) still pending changes: one finished by someone else
+    stays finished."""
+    type(row).objects.filter(pk=row.pk, status="pending").update(**fields)
 
 
 def _mark_sent(cursor, delivery_id: int) -> None:
@@ -162,14 +211,24 @@ def _mark_sent(cursor, delivery_id: int) -> None:
     )
 
 
-def _retry_later(delivery: Delivery, error: Exception) -> None:
-    attempts = delivery.attempts + 1
+def failed(row: Model, error: Exception) -> str:
+    """A delivery or a digest that could not be sent: tried again later with a growing delay
+    if the error may pass, else failed for good. Returns "retry" or "failed"."""
+    if is_temporary(error):
+        retry_later(row, error)
+        return "retry"
+    mark(row, status="failed", last_error=str(error))
+    return "failed"
+
+
+def retry_later(row: Model, error: Exception) -> None:
+    attempts = row.attempts + 1
     if attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-        _mark(delivery.pk, status=Delivery.Status.FAILED, attempts=attempts, last_error=str(error))
+        mark(row, status="failed", attempts=attempts, last_error=str(error))
         return
     backoff = settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (attempts - 1)
-    _mark(
-        delivery.pk,
+    mark(
+        row,
         attempts=attempts,
         last_error=str(error),
         claimed_until=None,
@@ -177,10 +236,11 @@ def _retry_later(delivery: Delivery, error: Exception) -> None:
     )
 
 
-def _recipients_still_concerned(broadcast: Broadcast, deliveries: list[Delivery]) -> set[int]:
-    """Whether to send is decided now, by the same rule as the expansion."""
+def _cadences_now(broadcast: Broadcast, deliveries: list[Delivery]) -> dict[int, str]:
+    """Whether to send is decided now, by the same rule as the expansion: each recipient still
+    concerned, with their cadence for the topic."""
     user_ids = [d.user_id for d in deliveries if d.user_id]
-    return set(recipients(broadcast).filter(pk__in=user_ids).values_list("pk", flat=True))
+    return dict(audience(broadcast).filter(pk__in=user_ids).values_list("pk", "cadence"))
 
 
 def deliveries_send(
@@ -197,13 +257,19 @@ def deliveries_send(
         .select_related("user")
         .order_by("pk")
     )
-    concerned = _recipients_still_concerned(broadcast, deliveries)
-    # Those no longer concerned are skipped in one UPDATE.
-    skipped = [d.pk for d in deliveries if d.user_id not in concerned]
+    cadences = _cadences_now(broadcast, deliveries)
+    concerned = {user_id for user_id, cadence in cadences.items() if cadence == Cadence.IMMEDIATE}
+    # Who chose a digest since the expansion waits for it; who is no longer concerned, or
+    # turned the topic off, is skipped: one UPDATE each.
+    held = [d.pk for d in deliveries if cadences.get(d.user_id) in kinds.DIGESTS]
+    Delivery.objects.filter(pk__in=held, status=Delivery.Status.PENDING).update(
+        status=Delivery.Status.HELD, claimed_until=None
+    )
+    skipped = [d.pk for d in deliveries if d.user_id not in concerned and d.pk not in held]
     Delivery.objects.filter(pk__in=skipped, status=Delivery.Status.PENDING).update(
         status=Delivery.Status.SKIPPED
     )
-    counts = {"sent": 0, "skipped": len(skipped), "retry": 0, "failed": 0}
+    counts = {"sent": 0, "skipped": len(skipped), "held": len(held), "retry": 0, "failed": 0}
     renderer = renderer or emails.BroadcastEmails(broadcast)
     templates = renderer.templates(concerned)  # the kind's, or a variant: one query at most
     smtp = get_connection()
@@ -224,14 +290,9 @@ def deliveries_send(
                 # connection that send() opened itself. open() is a no-op when already open.
                 smtp.open()
                 message.send()
-            except Exception as error:  # noqa: BLE001 (classified just below)
+            except Exception as error:  # noqa: BLE001 (classified by failed())
                 smtp.close()  # A failed conversation is not reused; the next message reopens.
-                if _is_temporary(error):
-                    _retry_later(delivery, error)
-                    counts["retry"] += 1
-                else:
-                    _mark(delivery.pk, status=Delivery.Status.FAILED, last_error=str(error))
-                    counts["failed"] += 1
+                counts[failed(delivery, error)] += 1
                 continue
             _mark_sent(cursor, delivery.pk)
             counts["sent"] += 1
@@ -261,19 +322,27 @@ def broadcasts_needing_work() -> list[int]:
 # --- Preferences ------------------------------------------------------------------------------
 
 
-def topic_set(*, user, topic: str, enabled: bool) -> None:
+def topic_set(*, user, topic: str, cadence: str) -> None:
     EmailPreference.objects.update_or_create(
-        user=user, topic=topic, defaults={"enabled": enabled, "updated_at": timezone.now()}
+        user=user, topic=topic, defaults={"cadence": cadence, "updated_at": timezone.now()}
     )
 
 
 @transaction.atomic
-def topics_set(*, user, wanted: set[str]) -> None:
-    for topic in kinds.topics():
-        topic_set(user=user, topic=topic.key, enabled=topic.key in wanted)
+def topics_set(*, user, cadences: dict[str, str]) -> None:
+    """Store the user's cadence for each of these topics (the preferences form)."""
+    for key, cadence in cadences.items():
+        if cadence not in kinds.topic(key).cadences:
+            raise ValueError(f"The topic {key!r} cannot come {cadence!r}.")
+        topic_set(user=user, topic=key, cadence=cadence)
+
+
+def topic_cadences(*, user) -> dict[str, str]:
+    """Each topic's cadence for this user: their choice, or the topic's default."""
+    choices = dict(user.email_preferences.values_list("topic", "cadence"))
+    return {t.key: choices.get(t.key, t.default) for t in kinds.topics()}
 
 
 def topics_wanted(*, user) -> set[str]:
-    """The topics this user receives: their choice, or the topic's default."""
-    choices = dict(user.email_preferences.values_list("topic", "enabled"))
-    return {t.key for t in kinds.topics() if choices.get(t.key, t.default)}
+    """The topics this user receives, each time or as a digest."""
+    return {key for key, cadence in topic_cadences(user=user).items() if cadence != Cadence.NEVER}

@@ -5,7 +5,8 @@ import time
 from celery import shared_task
 from django.conf import settings
 
-from . import emails, services
+from . import digests as digests_
+from . import emails, kinds, services
 from .models import Broadcast
 
 
@@ -21,7 +22,7 @@ def send_broadcast(broadcast_id: int) -> dict[str, int] | None:
         # A large broadcast: let the other worker processes share it (SKIP LOCKED claims).
         for _ in range(settings.OUTBOX_PARALLELISM - 1):
             services.enqueue_broadcast(broadcast_id=broadcast_id)
-    totals = {"sent": 0, "skipped": 0, "retry": 0, "failed": 0}
+    totals = {"sent": 0, "skipped": 0, "held": 0, "retry": 0, "failed": 0}
     renderer = emails.BroadcastEmails(broadcast)  # the templates, rendered once for the task
     stop_at = time.monotonic() + settings.OUTBOX_TASK_BUDGET_SECONDS
     while True:
@@ -45,3 +46,25 @@ def sweep() -> dict[str, int]:
     for broadcast_id in pending:
         services.enqueue_broadcast(broadcast_id=broadcast_id)
     return {"enqueued": len(pending)}
+
+
+@shared_task(ignore_result=True)
+def digests() -> dict[str, int]:
+    """Periodic (Celery beat): build the daily and weekly digests of the periods just ended
+    (once each, whatever the number of runs), then send those due, batch after batch, for a
+    bounded time; the next run goes on where this one stopped."""
+    totals = {
+        "built": sum(digests_.digests_build(cadence=c) for c in kinds.DIGESTS),
+        "sent": 0,
+        "skipped": 0,
+        "retry": 0,
+        "failed": 0,
+    }
+    stop_at = time.monotonic() + settings.OUTBOX_TASK_BUDGET_SECONDS
+    while time.monotonic() < stop_at:
+        ids = digests_.digests_claim(limit=settings.OUTBOX_BATCH_SIZE)
+        if not ids:
+            break
+        for key, value in digests_.digests_send(digest_ids=ids).items():
+            totals[key] += value
+    return totals

@@ -17,25 +17,34 @@ from .forms import PreferencesForm
 @csrf_exempt
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        user_id, topic = read_unsubscribe_token(token)
+        user_id, topics = read_unsubscribe_token(token)
         user = get_user_model().objects.get(pk=user_id)
-        label = kinds.topic(topic).label
+        # A digest's header names every topic it gathers, separated by commas.
+        chosen = [kinds.topic(key) for key in topics.split(",")]
     except (signing.BadSignature, ValueError, LookupError, get_user_model().DoesNotExist):
         return render(request, "notifications/unsubscribe_invalid.html", status=404)
     done = request.method == "POST"
     if done:
-        services.topic_set(user=user, topic=topic, enabled=False)
-    return render(request, "notifications/unsubscribe.html", {"topic_label": label, "done": done})
+        for topic in chosen:
+            services.topic_set(user=user, topic=topic.key, cadence=kinds.Cadence.NEVER)
+    labels = [topic.label for topic in chosen]
+    return render(request, "notifications/unsubscribe.html", {"topic_labels": labels, "done": done})
 
 
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
     form = PreferencesForm(
         request.POST if request.method == "POST" else None,
-        initial={"topics": sorted(services.topics_wanted(user=request.user))},
+        cadences=services.topic_cadences(user=request.user),
     )
     if request.method == "POST" and form.is_valid():
-        services.topics_set(user=request.user, wanted=set(form.cleaned_data["topics"]))
+        services.topics_set(user=request.user, cadences=form.cleaned_data)
         messages.success(request, "Vos préférences d'e-mails sont enregistrées.")
         return redirect("notifications:preferences")
-    return render(request, "notifications/preferences.html", {"form": form})
+    # Under a topic, what its app shows there (the search alerts list themselves).
+    panels = {
+        topic.key: {"template": topic.panel, **topic.panel_context(request.user)}
+        for topic in kinds.topics()
+        if topic.panel
+    }
+    return render(request, "notifications/preferences.html", {"form": form, "panels": panels})

@@ -165,6 +165,10 @@ CELERY_BEAT_SCHEDULE = {
     "lifecycle": {"task": "promises.tasks.sweep", "schedule": 60.0},
     # The outbox's: broadcasts with work left (a lost task, a dead worker, Redis down).
     "outbox": {"task": "notifications.tasks.sweep", "schedule": 60.0},
+    # Data exports: build those left behind (Redis down at the request), delete expired ones.
+    "data_exports": {"task": "accounts.tasks.data_exports_sweep", "schedule": 60.0},
+    # Retention: accounts never confirmed, 30 days after sign-up.
+    "retention": {"task": "accounts.tasks.retention_sweep", "schedule": 3600.0},
 }
 
 # Account emails (confirmation, password reset) are sent by a worker, not by the request.
@@ -303,6 +307,9 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Files for one person only (the data exports' archives): never under MEDIA_ROOT, which is
+# served to anyone; a view that checks who asks sends them (accounts/storage.py).
+PRIVATE_MEDIA_ROOT = Path(envstr("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
 # The app serves uploaded photos itself in development; in production the web server or the
 # object storage does (see the README).
 SERVE_MEDIA = envbool("SERVE_MEDIA", DEBUG)
@@ -364,6 +371,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Flash messages are kept in the session, not in a cookie of their own (Django's default
+# tries a cookie first): the site sets only the session and CSRF cookies, as /confidentialite/
+# says.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

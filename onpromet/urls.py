@@ -32,6 +32,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("robots.txt", views.robots_txt, name="robots"),
+    # What is stored, why and for how long (RGPD).
+    path("confidentialite/", views.privacy, name="privacy"),
     # The short links of posters and SMS, and the participants' share links.
     path("p/<str:code>/", short_link, name="short_link"),
     path("p/<str:code>/<str:token>/", share_link, name="share_link"),

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.views.defaults import page_not_found
@@ -125,4 +126,26 @@ Sitemap: {site_url}/sitemap.xml
 def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse(
         ROBOTS.format(site_url=settings.SITE_URL), content_type="text/plain; charset=utf-8"
+    )
+
+
+# --- /confidentialite/ ----------------------------------------------------------------------
+
+
+def _days(seconds: int) -> int:
+    return round(seconds / 86400)
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    """What is stored, why, for how long, who sees it; the cookies' names and lifetimes are
+    read from the settings, so that the page says what the site does."""
+    return render(
+        request,
+        "pages/privacy.html",
+        {
+            "session_cookie": settings.SESSION_COOKIE_NAME,
+            "session_days": _days(settings.SESSION_COOKIE_AGE),
+            "csrf_cookie": settings.CSRF_COOKIE_NAME,
+            "csrf_days": _days(settings.CSRF_COOKIE_AGE),
+        },
     )

@@ -8,7 +8,23 @@ class PromisesConfig(AppConfig):
     def ready(self) -> None:
         from notifications import kinds
 
-        from . import emails, receivers  # noqa: F401  (receivers: allauth's signals, for a pledge made while signing up)
+        from . import alerts, emails, receivers  # noqa: F401  (receivers: allauth's signals, for a pledge made while signing up)
 
         # The promises' emails, in the outbox's registry.
-        kinds.register(*emails.TOPICS, *emails.KINDS)
+        kinds.register(*emails.TOPICS, *emails.KINDS, alerts.TOPIC, alerts.SOURCE)
+
+        # What deleting an account does to pledges and promises led (promises.deletion).
+        from accounts import deletion
+
+        from .deletion import promises_erase
+
+        deletion.register(deletion.Eraser("promises", 10, erase=promises_erase))
+
+        # Pledges, news and share links in the data export; who the retention keeps.
+        from accounts import export as data_export
+        from accounts import retention
+
+        from . import export
+
+        data_export.register(*export.SECTIONS)
+        retention.keeper_register(*export.RETENTION_KEEPERS)

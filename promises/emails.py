@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
 from notifications import emails
-from notifications.kinds import Kind, Topic
+from notifications.kinds import ANY_CADENCE, Kind, Topic
 from onpromet.site_url import absolute
 
 from .figures import promise_figures
@@ -167,7 +167,12 @@ def _recap_context(broadcast) -> dict:
 TOPICS = [
     Topic(TOPIC_ACTION, "Objectif atteint : l'appel à passer à l'action", order=10),
     Topic(TOPIC_OUTCOME, "Promesses non atteintes ou annulées", order=20),
-    Topic(TOPIC_UPDATES, "Nouvelles des initiateurs (une par jour au plus)", order=50),
+    Topic(
+        TOPIC_UPDATES,
+        "Nouvelles des initiateurs (une par jour au plus)",
+        order=50,
+        cadences=ANY_CADENCE,
+    ),
     Topic(TOPIC_REMINDERS, "Rappel la veille de l'action", order=60),
     Topic(TOPIC_RECAPS, "Bilans des promesses", order=70),
     Topic(TOPIC_RELAUNCHES, "Relances d'une promesse non atteinte", order=80),

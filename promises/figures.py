@@ -232,6 +232,7 @@ def pledge_sources(promises: Iterable[Promise]) -> dict[int, list[Source]]:
             "referred_by__user_id",
             "referred_by__user__display_name",
             "referred_by__user__appears_anonymously",
+            "referred_by__user__deleted_at",
         )
         .annotate(n=Count("pk"))
         .order_by("promise_id", "-n", "referred_by__user_id")
@@ -251,6 +252,7 @@ def pledge_sources(promises: Iterable[Promise]) -> dict[int, list[Source]]:
             sharer = User(
                 display_name=row["referred_by__user__display_name"],
                 appears_anonymously=row["referred_by__user__appears_anonymously"],
+                deleted_at=row["referred_by__user__deleted_at"],
             )
             label = french_spacing(f"Le lien {elide_de(sharer.public_name)}")
         else:

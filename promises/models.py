@@ -685,3 +685,27 @@ class Commune(models.Model):
         """The name and its first postcode, "Biscarrosse (40600)", as suggestions show it
         and as the form reads it back."""
         return f"{self.name} ({self.postcodes[0]})" if self.postcodes else self.name
+
+
+class Alert(models.Model):
+    """A saved search, "Prévenez-moi" (promises.alerts): the filters of /promesses/ as its query
+    string, so that one builder finds its promises (selectors.promises_search), and the time up
+    to which its new promises were taken into a digest."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts"
+    )
+    query = models.CharField("recherche", max_length=500)
+    label = models.CharField("intitulé", max_length=300)
+    created_at = models.DateTimeField("créée le", default=timezone.now)
+    checked_until = models.DateTimeField("promesses vues jusqu'au", default=timezone.now)
+
+    class Meta:
+        verbose_name = "alerte"
+        verbose_name_plural = "alertes"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "query"], name="alert_once_per_search"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label

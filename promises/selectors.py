@@ -276,7 +276,8 @@ def dashboard_pledges(*, user) -> QuerySet:
     return (
         Pledge.objects.filter(user=user)
         .exclude(status=Pledge.Status.WITHDRAWN)
-        .select_related("promise", "promise__created_by")
+        # The bilan: "le bilan" is linked for a finished promise that has one.
+        .select_related("promise", "promise__created_by", "promise__recap")
         .order_by("-created_at", "-pk")
     )
 

@@ -61,7 +61,7 @@ class PageSitemap(_OnSiteUrl):
     priority = 0.5
 
     def items(self) -> list[str]:
-        return ["home", "promises:list", "themes"]
+        return ["home", "promises:list", "themes", "privacy"]
 
     def location(self, name: str) -> str:
         return reverse(name)

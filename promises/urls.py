@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import browse, calendar, detail, initiators, lifecycle, news, pledges, preview, recap
+from .views import (
+    alerts,
+    browse,
+    calendar,
+    detail,
+    initiators,
+    lifecycle,
+    news,
+    pledges,
+    preview,
+    recap,
+)
 from .views.communes import commune_suggestions
 from .views.printing import flyers, poster
 from .views.share import og_image, square_image
@@ -13,6 +24,8 @@ urlpatterns = [
     path("nouvelle/", lifecycle.promise_create, name="create"),
     path("apercu/", preview.sentence_preview, name="sentence_preview"),
     path("communes/", commune_suggestions, name="communes"),
+    path("alertes/", alerts.alert_create, name="alert_create"),
+    path("alertes/<int:pk>/supprimer/", alerts.alert_delete, name="alert_delete"),
     path("<slug:slug>/", detail.promise_detail, name="detail"),
     path("<slug:slug>/modifier/", lifecycle.promise_edit, name="edit"),
     path("<slug:slug>/annuler/", lifecycle.promise_cancel, name="cancel"),

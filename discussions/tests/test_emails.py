@@ -18,7 +18,7 @@ def test_it_emails_the_author_of_a_post_when_someone_replies(smtp, post, initiat
 
 
 def test_it_respects_an_author_who_turned_replies_off(smtp, post, initiator, participant):
-    outbox.topic_set(user=participant, topic=TOPIC_REPLIES, enabled=False)
+    outbox.topic_set(user=participant, topic=TOPIC_REPLIES, cadence="never")
     services.comment_create(post=post, author=initiator, text="Oui !")
     send_broadcast(Broadcast.objects.get(kind=REPLY).pk)
     assert smtp.messages == []
@@ -32,7 +32,7 @@ def test_it_emails_initiator_posts_only_to_participants_who_asked(
 
     quiet = UserFactory()
     promise_services.pledge_create(promise=pledged, user=quiet)
-    outbox.topic_set(user=participant, topic=TOPIC_INITIATOR_POSTS, enabled=True)
+    outbox.topic_set(user=participant, topic=TOPIC_INITIATOR_POSTS, cadence="immediate")
 
     services.post_create(promise=pledged, author=initiator, text="Le lieu change : plage sud.")
     send_broadcast(Broadcast.objects.get(kind=INITIATOR_POST).pk)
@@ -41,9 +41,17 @@ def test_it_emails_initiator_posts_only_to_participants_who_asked(
     assert "plage sud" in smtp.messages[0].get_body(("plain",)).get_content()
 
 
-def test_it_sends_no_email_for_a_participants_post(smtp, pledged, participant):
+def test_a_participants_post_waits_for_the_initiators_daily_digest(smtp, pledged, participant):
     services.post_create(promise=pledged, author=participant, text="Hâte d'y être !")
-    assert not Broadcast.objects.exists()
+    broadcast = Broadcast.objects.get()
+    assert broadcast.kind == "participant_post"
+    send_broadcast(broadcast.pk)
+    # The initiators' "activity" topic comes once a day by default: nothing sent now, one
+    # delivery waiting for the initiator (not for the author).
+    assert smtp.messages == []
+    assert list(broadcast.deliveries.values_list("user__email", "status")) == [
+        (pledged.pledges.initiators().get().user.email, "held")
+    ]
 
 
 def test_it_also_tells_those_who_replied_before(smtp, post, initiator, participant):

@@ -21,6 +21,8 @@ EVERY_TOPIC = {
     "recaps",
     "relaunches",
     "initiator_reminders",
+    "activity",
+    "alerts",
 }
 
 
@@ -42,8 +44,8 @@ def test_it_unsubscribes_at_once_on_post_without_login_or_csrf_token(participant
     response = client.post(url_for(participant), {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
     assert "C'est fait" in page_text(response)
-    assert list(EmailPreference.objects.values_list("user", "topic", "enabled")) == [
-        (participant.pk, TOPIC_ACTION, False)
+    assert list(EmailPreference.objects.values_list("user", "topic", "cadence")) == [
+        (participant.pk, TOPIC_ACTION, "never")
     ]
 
 
@@ -67,8 +69,9 @@ def test_it_lets_a_user_choose_topics_in_preferences(client, participant):
     assert "Objectif atteint" in page
     # Everything on by default, except initiators' posts: nobody is flooded.
     assert services.topics_wanted(user=participant) == EVERY_TOPIC - {TOPIC_INITIATOR_POSTS}
-    client.post(url, {"topics": [TOPIC_OUTCOME, TOPIC_INITIATOR_POSTS]})
-    off = EmailPreference.objects.filter(enabled=False).values_list("topic", flat=True)
+    wanted = {TOPIC_OUTCOME: "immediate", TOPIC_INITIATOR_POSTS: "weekly"}
+    client.post(url, {key: wanted.get(key, "never") for key in EVERY_TOPIC})
+    off = EmailPreference.objects.filter(cadence="never").values_list("topic", flat=True)
     assert set(off) == EVERY_TOPIC - {TOPIC_OUTCOME, TOPIC_INITIATOR_POSTS}
     assert services.topics_wanted(user=participant) == {TOPIC_OUTCOME, TOPIC_INITIATOR_POSTS}
 

@@ -135,7 +135,7 @@ def test_it_sends_a_newly_registered_kind_end_to_end(smtp, settings, test_kind, 
     broadcast = services.broadcast_create(promise=promise, kind="outbox_test")
     totals = send_broadcast(broadcast.pk)
 
-    assert totals == {"sent": 1, "skipped": 0, "retry": 0, "failed": 0}
+    assert totals == {"sent": 1, "skipped": 0, "held": 0, "retry": 0, "failed": 0}
     (message,) = smtp.messages
     assert message["To"] == zoe.email
     assert message["Subject"] == f"Essai de l'outbox\u00a0: n° {broadcast.pk}"
@@ -155,7 +155,7 @@ def test_it_sends_a_newly_registered_kind_end_to_end(smtp, settings, test_kind, 
 def test_it_leaves_out_closed_accounts_and_those_who_turned_the_topic_off(smtp, test_kind, promise):
     kept, closed, off = (UserFactory(email=f"{n}{AUDIENCE}") for n in ("kept", "closed", "off"))
     type(closed).objects.filter(pk=closed.pk).update(is_active=False)
-    services.topic_set(user=off, topic="outbox_tests", enabled=False)
+    services.topic_set(user=off, topic="outbox_tests", cadence="never")
 
     send_broadcast(services.broadcast_create(promise=promise, kind="outbox_test").pk)
 
@@ -164,7 +164,7 @@ def test_it_leaves_out_closed_accounts_and_those_who_turned_the_topic_off(smtp, 
 
 def test_it_sends_a_topic_off_by_default_only_to_those_who_asked(registry, promise):
     registry.register(
-        kinds.Topic("outbox_quiet", "Sur demande", order=1002, default=False),
+        kinds.Topic("outbox_quiet", "Sur demande", order=1002, default=kinds.Cadence.NEVER),
         kinds.Kind(
             "outbox_quiet",
             "Essai",
@@ -174,7 +174,7 @@ def test_it_sends_a_topic_off_by_default_only_to_those_who_asked(registry, promi
         ),
     )
     asked, _ = UserFactory(email=f"asked{AUDIENCE}"), UserFactory(email=f"quiet{AUDIENCE}")
-    services.topic_set(user=asked, topic="outbox_quiet", enabled=True)
+    services.topic_set(user=asked, topic="outbox_quiet", cadence="immediate")
     broadcast = services.broadcast_create(promise=promise, kind="outbox_quiet")
 
     assert list(services.recipients(broadcast).values_list("pk", flat=True)) == [asked.pk]

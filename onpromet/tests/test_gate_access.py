@@ -17,7 +17,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.export import data_export_build
+from accounts.models import DataExport, User
 from accounts.services import MODERATED, MODERATION_GROUP
 from accounts.tests.factories import PASSWORD
 from discussions import services as discussion_services
@@ -25,6 +26,7 @@ from discussions.models import Comment, Report
 from discussions.models import Post as DiscussionPost
 from notifications import views as notification_views
 from notifications.emails import unsubscribe_token
+from notifications.kinds import topics
 from notifications.models import EmailPreference
 from promises import services
 from promises.emails import TOPIC_ACTION
@@ -54,6 +56,7 @@ def stored() -> list:
         Group.permissions.through,
         EmailAddress,
         EmailPreference,
+        DataExport,
         Promise,
         Promise.themes.through,
         Pledge,
@@ -479,6 +482,15 @@ NOBODY_IN_THE_ADMIN = _cells(
 NEW_PASSWORD = "Un-autre-mot-2028!"
 
 
+def _participant_export_url(w: World) -> str:
+    """The participant's archive, built (made by the row's URL, before stored() is read)."""
+    data_export = DataExport.objects.filter(user=w.users["participant"]).first()
+    if data_export is None:
+        data_export = DataExport.objects.create(user=w.users["participant"])
+        data_export_build(export_id=data_export.pk)
+    return reverse("accounts:data_download", args=[data_export.token])
+
+
 def _account(w: World, who: str = "participant") -> User:
     return User.objects.get(pk=w.users[who].pk)
 
@@ -614,6 +626,32 @@ ADMIN_ROWS = [
         to=_users,
         done=lambda w, visitor: not _account(w, "moderator").is_active,
     ),
+    Row(
+        "admin delete an account",
+        "POST",
+        _users,
+        STAFF_ONLY,
+        data=lambda w: {
+            "action": "delete_accounts",
+            "_selected_action": [w.users["participant"].pk],
+            "confirm": "yes",
+        },
+        to=_users,
+        done=lambda w, visitor: _account(w).deleted_at is not None,
+    ),
+    Row(
+        "admin delete a staff account",
+        "POST",
+        _users,
+        MODERATOR_IGNORED,
+        data=lambda w: {
+            "action": "delete_accounts",
+            "_selected_action": [w.users["moderator"].pk],
+            "confirm": "yes",
+        },
+        to=_users,
+        done=lambda w, visitor: _account(w, "moderator").deleted_at is not None,
+    ),
     Row("admin group add form", "GET", lambda w: reverse("admin:auth_group_add"), SUPERUSER_ONLY),
     Row(
         "admin group page",
@@ -732,6 +770,17 @@ ROWS = [
             User.objects.get(pk=w.users[visitor].pk).display_name == "Nouveau nom"
         ),
     ),
+    Row("account deletion page", "GET", lambda w: reverse("accounts:delete"), MEMBERS_ONLY),
+    Row(
+        # Anyone logged in deletes their own account, and only theirs: the password says so.
+        "account deletion",
+        "POST",
+        lambda w: reverse("accounts:delete"),
+        MEMBERS_ONLY,
+        data=lambda w: {"password": PASSWORD},
+        to=lambda w: reverse("home"),
+        done=lambda w, visitor: _account(w, visitor).deleted_at is not None,
+    ),
     Row(
         "preferences form",
         "GET",
@@ -743,9 +792,26 @@ ROWS = [
         "POST",
         lambda w: reverse("notifications:preferences"),
         MEMBERS_ONLY,
-        data=lambda w: {"topics": [TOPIC_ACTION]},
+        data=lambda w: {t.key: "never" if t.key == TOPIC_ACTION else t.default for t in topics()},
         to=lambda w: reverse("notifications:preferences"),
         done=lambda w, visitor: EmailPreference.objects.filter(user=w.users[visitor]).exists(),
+    ),
+    # Download my data: the page and the request for every member; the archive for its
+    # owner only (anyone else: not found, as a link that does not exist).
+    Row("my data page", "GET", lambda w: reverse("accounts:data"), MEMBERS_ONLY),
+    Row(
+        "ask for my data",
+        "POST",
+        lambda w: reverse("accounts:data"),
+        MEMBERS_ONLY,
+        to=lambda w: reverse("accounts:data"),
+        done=lambda w, visitor: DataExport.objects.filter(user=w.users[visitor]).exists(),
+    ),
+    Row(
+        "download my data",
+        "GET",
+        _participant_export_url,
+        _cells(anonymous=LOGIN, others=NOT_FOUND, participant=OK),
     ),
     Row("email addresses", "GET", lambda w: reverse("account_email"), MEMBERS_ONLY),
     Row("password change", "GET", lambda w: reverse("account_change_password"), MEMBERS_ONLY),
@@ -951,7 +1017,7 @@ def test_it_accepts_the_one_click_unsubscribe_without_csrf_token(world):
     assert response.status_code == 200
     assert getattr(notification_views.unsubscribe, "csrf_exempt", False)
     preference = EmailPreference.objects.get(user=participant, topic=TOPIC_ACTION)
-    assert not preference.enabled
+    assert preference.cadence == "never"
     # Without a valid token, nothing happens.
     forged = Client(enforce_csrf_checks=True).post(
         reverse("notifications:unsubscribe", args=[token[:-2] + "xx"])

@@ -28,6 +28,9 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from accounts.tests.factories import PASSWORD
+
+# Examples per form: enough to meet every kind of input below, and the module stays < 60 s.
+from notifications.kinds import topics
 from onpromet.tests.images import image_upload
 from onpromet.tests.test_gate_access import (
     World,
@@ -38,9 +41,7 @@ from onpromet.tests.test_gate_access import (
     stored,
     world,  # noqa: F401 (a fixture)
 )
-
-# Examples per form: enough to meet every kind of input below, and the module stays < 60 s.
-from promises.emails import TOPIC_ACTION, TOPIC_OUTCOME
+from promises.emails import TOPIC_OUTCOME
 
 EXAMPLES = 50
 
@@ -269,7 +270,7 @@ FORMS = [
         "notification preferences",
         "POST",
         lambda w: reverse("notifications:preferences"),
-        lambda w: {"topics": [TOPIC_ACTION, TOPIC_OUTCOME]},
+        lambda w: {t.key: "never" if t.key == TOPIC_OUTCOME else t.default for t in topics()},
         "participant",
     ),
     Form(

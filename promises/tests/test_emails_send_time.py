@@ -20,7 +20,7 @@ def _expanded(promise):
 SINCE = {
     "abandoned": lambda promise, person: services.pledge_abandon(promise=promise, user=person),
     "unsubscribed": lambda promise, person: outbox.topic_set(
-        user=person, topic=TOPIC_ACTION, enabled=False
+        user=person, topic=TOPIC_ACTION, cadence="never"
     ),
     "deactivated": lambda promise, person: (
         type(person).objects.filter(pk=person.pk).update(is_active=False)
@@ -54,6 +54,6 @@ def test_it_skips_an_account_deleted_since(smtp, promise):
 
 def test_it_sends_to_someone_subscribed_to_the_topic_only_off_for_another(smtp, promise):
     people = reach(promise)
-    outbox.topic_set(user=people[0], topic=TOPIC_OUTCOME, enabled=False)
+    outbox.topic_set(user=people[0], topic=TOPIC_OUTCOME, cadence="never")
     send_broadcast(_expanded(promise).pk)
     assert people[0].email in smtp.recipients

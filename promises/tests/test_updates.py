@@ -53,7 +53,7 @@ def test_it_sends_the_update_to_participants_only(smtp, pledged, initiator, part
 
 
 def test_it_honours_the_updates_preference(pledged, initiator, participant):
-    topic_set(user=participant, topic=TOPIC_UPDATES, enabled=False)
+    topic_set(user=participant, topic=TOPIC_UPDATES, cadence="never")
     services.update_create(promise=pledged, author=initiator, text="Gants fournis !")
     assert not recipients(Broadcast.objects.get(kind=UPDATE)).exists()
 

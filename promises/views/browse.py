@@ -8,7 +8,7 @@ from django_permissions_policy.decorators import permissions_policy_override
 
 from onpromet.pagecache import page_number, render_cached
 
-from .. import caching, search, selectors
+from .. import alerts, caching, search, selectors
 from ..forms import SearchForm
 from ..models import Theme
 
@@ -74,7 +74,15 @@ def promise_list(request: HttpRequest) -> HttpResponse:
         (page.object_list,) = selectors.cards(page.object_list)
         hints = _nothing_found(data) if data.get("q") and not page.paginator.count else {}
         near = {"near": data["near"], "near_place": data["near_place"]} if data.get("near") else {}
-        return {"form": form or SearchForm(), "page": page, "query": query, **hints, **near}
+        return {
+            "form": form or SearchForm(),
+            "page": page,
+            "query": query,
+            # Prévenez-moi: the search's filters that an alert keeps (promises.alerts).
+            "alert_fields": alerts.fields_of(request.GET) if data else [],
+            **hints,
+            **near,
+        }
 
     if data.get("q") or data.get("near"):
         # A search is rarely typed twice the same way: not worth a cache entry. Nor a

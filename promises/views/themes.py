@@ -39,7 +39,12 @@ def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
     def context() -> dict:
         (page.object_list,) = selectors.cards(page.object_list)
-        return {"theme": theme, "page": page, "themes": Theme.objects.exclude(pk=theme.pk)}
+        return {
+            "theme": theme,
+            "page": page,
+            "themes": Theme.objects.exclude(pk=theme.pk),
+            "alert_fields": [("theme", theme.slug)],  # Prévenez-moi: this theme's new promises
+        }
 
     key = (
         caching.reader(request.user),
