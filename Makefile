@@ -90,7 +90,7 @@ run test check: fonts
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive onpromet accounts notifications promises discussions demo
+	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive onpromet accounts notifications organisations promises discussions demo
 
 format: install
 	$(BIN)/ruff format .

@@ -131,16 +131,9 @@ def _addresses(user: User) -> Part:
     )
 
 
-def _organisations(user: User) -> Part:
-    # No organisation exists yet: the section is there, empty, until the organisations app
-    # registers its own in its place (members and roles of this person).
-    return Part([])
-
-
 ACCOUNT_SECTIONS = [
     Section("profile", "Profil", 10, _profile),
     Section("addresses", "Adresses e-mail", 20, _addresses),
-    Section("organisations", "Organisations", 90, _organisations),
 ]
 
 

@@ -14,12 +14,16 @@ MODERATED = [
     ("promises", "promise"),
     ("promises", "pledge"),
     ("promises", "theme"),
+    ("promises", "commitment"),
     ("discussions", "post"),
     ("discussions", "comment"),
     ("discussions", "report"),
     ("notifications", "broadcast"),
     ("notifications", "delivery"),
     ("notifications", "digest"),
+    ("organisations", "organisation"),
+    ("organisations", "membership"),
+    ("organisations", "invitation"),
 ]
 
 

@@ -26,6 +26,28 @@ THEMES = {
     "Vivre ensemble": ("🏘️", "Faire vivre son quartier et rencontrer ses voisins."),
 }
 
+# The organisations: name, kind, its admin (a demo account), its words, how many of the
+# participants are members. The association leads the Biscarosse clean-up in its name; the
+# company has a promise for its members only.
+ORGANISATIONS = [
+    (
+        "Les Gardiens de la plage",
+        "association",
+        "Elsa",
+        "Association de Biscarosse : nous ramassons ce que la mer rapporte, un samedi par "
+        "mois, et nous apprenons aux écoles à trier.",
+        60,
+    ),
+    (
+        "Cap Vert Énergie",
+        "entreprise",
+        "Arthur",
+        "PME bordelaise de rénovation énergétique, 80 salariés. Nos collègues agissent "
+        "ensemble dans le cadre de notre démarche RSE.",
+        20,
+    ),
+]
+
 PARTICIPANTS = 260
 
 FIRST_NAMES = (

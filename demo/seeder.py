@@ -29,7 +29,9 @@ from discussions.models import Comment, Post
 from notifications.models import Broadcast
 from onpromet.french import elide_de, french_date
 from onpromet.photos import ProcessedPhoto, process_photo
-from promises import services
+from organisations import services as organisation_services
+from organisations.models import Membership, Organisation
+from promises import commitments, services
 from promises.models import Pledge, Promise, Recap, Theme, Update
 from promises.sharing import Arrival
 
@@ -107,6 +109,7 @@ class Seeder:
             for name, (icon, description) in people.THEMES.items()
         }
         self.create_people()
+        self.create_organisations()
         played = []
         for story in STORIES:
             dates = Dates.of(story, self.today)
@@ -119,6 +122,7 @@ class Seeder:
                 self.keep(story, dates, promise, cast)
             if story.recap:
                 self.publish_recap(story, promise)
+        self.sponsor(played)
         # The demo's stories happened weeks ago: their emails (objective reached, news,
         # initiators' posts, replies, bilan…) belong to the past and are not sent now. (The
         # tasks enqueued on commit find no broadcast and do nothing.)
@@ -179,6 +183,42 @@ class Seeder:
             for user in users
         )
 
+    def create_organisations(self) -> None:
+        """Each organisation with its admin, members drawn apart from self.rng (the rest of the
+        demo stays what it was), and for the company one animateur."""
+        draw = random.Random("organisations")  # noqa: S311  # nosec B311
+        self.organisations, self.members = {}, {}
+        for name, kind, admin, description, count in people.ORGANISATIONS:
+            organisation = organisation_services.organisation_create(
+                user=self.by_name[admin], name=name, kind=kind, description=description
+            )
+            Organisation.objects.filter(pk=organisation.pk).update(verified_at=self.now)
+            members = draw.sample(self.verified, count)
+            Membership.objects.bulk_create(
+                Membership(
+                    organisation=organisation,
+                    user=user,
+                    role=Membership.Role.ANIMATEUR if i == 0 else Membership.Role.MEMBER,
+                    via=Membership.Via.LINK,
+                )
+                for i, user in enumerate(members)
+            )
+            self.organisations[name] = organisation
+            self.members[name] = members
+
+    def sponsor(self, played) -> None:
+        """The company backs the Strasbourg cycling challenge, and its initiator accepts."""
+        promise = next(p for _story, _dates, p in played if p.city == "Strasbourg")
+        commitment = commitments.commitment_propose(
+            organisation=self.organisations["Cap Vert Énergie"],
+            promise=promise,
+            user=self.by_name["Arthur"],
+            text="offre un éclairage de vélo à chaque participant",
+            amount=1,
+            unit="éclairage",
+        )
+        commitments.commitment_accept(commitment=commitment, user=promise.created_by)
+
     # --- Promises -----------------------------------------------------------------------------
 
     def play(self, story: Story, dates: Dates, themes: dict[str, Theme]) -> Promise:
@@ -206,6 +246,10 @@ class Seeder:
             city=story.city,
             themes=[themes[name] for name in story.themes],
             action_date=dates.action,
+            organisation=self.organisations.get(story.organisation),
+            visibility=(
+                Promise.Visibility.MEMBERS if story.members_only else Promise.Visibility.PUBLIC
+            ),
         )
         self.note(promise, initiator, created=created_at, activated=created_at)
 
@@ -218,7 +262,8 @@ class Seeder:
             early = self.spread(created_at, end, story.counted + story.withdrawn)
             late = []
 
-        pool = [user for user in self.verified if user != initiator]
+        everyone = self.members[story.organisation] if story.members_only else self.verified
+        pool = [user for user in everyone if user != initiator]
         sampled = self.rng.sample(pool, len(early) + len(late))
         early_people, late_people = sampled[: len(early)], sampled[len(early) :]
         paula = self.by_name["Paula"]

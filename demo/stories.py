@@ -112,6 +112,9 @@ class Story:
     keeps: tuple[Keep, ...] = ()
     recap: str = ""
     finished_ago: datetime.timedelta | None = None
+    # In an organisation's name (people.ORGANISATIONS); for its members only: pledged by them.
+    organisation: str = ""
+    members_only: bool = False
 
 
 STORIES = [
@@ -229,6 +232,7 @@ STORIES = [
     ),
     Story(
         action="aller nettoyer la plage de Biscarosse le {day}",
+        organisation="Les Gardiens de la plage",
         objective=50,
         city="Biscarosse",
         themes=["Environnement", "Déchets"],
@@ -827,5 +831,25 @@ STORIES = [
                 ),
             ),
         ),
+    ),
+    # Inside a company: for its members only (an outsider's link answers 404).
+    Story(
+        action="trier les déchets de la cantine et lancer le compost du siège le {day}",
+        objective=12,
+        city="Mérignac",
+        themes=["Déchets", "Alimentation"],
+        description=(
+            "La cantine jette chaque midi deux bacs de restes et d'emballages mélangés.\n\n"
+            "Une heure pour installer les bacs de tri et le composteur de la cour, avec "
+            "l'équipe de la cantine. Gants fournis, café offert."
+        ),
+        initiator="Arthur",
+        created_ago=days(6, hours=3),
+        days_ahead=9,
+        deadline_before=2,
+        state=Promise.State.OPEN,
+        counted=8,
+        organisation="Cap Vert Énergie",
+        members_only=True,
     ),
 ]

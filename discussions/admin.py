@@ -6,6 +6,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from organisations.models import Organisation
 from promises.models import Promise
 
 from . import services
@@ -124,6 +125,7 @@ class ReportAdmin(admin.ModelAdmin):
                         Post.objects.select_related("promise"),
                         Comment.objects.select_related("post__promise"),
                         Promise.objects.all(),
+                        Organisation.objects.all(),
                     ],
                 )
             )

@@ -22,12 +22,17 @@ PARTICIPANT_POST = "participant_post"
 def _everyone(broadcast) -> QuerySet:
     """Initiators and participants taking part now (a reply goes to one of them: the
     broadcast's recipient)."""
-    pledges = Pledge.objects.filter(promise_id=broadcast.promise_id, status=Pledge.Status.ACTIVE)
+    pledges = _pledges(broadcast).filter(status=Pledge.Status.ACTIVE)
     return pledges.values("user_id")
 
 
+def _pledges(broadcast) -> QuerySet:
+    """On a promise for an organisation's members only, only its members hear of it."""
+    return Pledge.objects.filter(promise_id=broadcast.promise_id).reachable()
+
+
 def _participants(broadcast) -> QuerySet:
-    return Pledge.objects.filter(promise_id=broadcast.promise_id).participants().values("user_id")
+    return _pledges(broadcast).participants().values("user_id")
 
 
 def _thread_not_post(broadcast, user_ids: set[int]) -> dict[int, str]:
@@ -42,7 +47,7 @@ def _other_initiators(broadcast) -> QuerySet:
     post = broadcast.post
     if post.is_hidden:
         return Pledge.objects.none().values("user_id")
-    pledges = Pledge.objects.filter(promise_id=broadcast.promise_id).initiators()
+    pledges = _pledges(broadcast).initiators()
     return pledges.exclude(user_id=post.author_id).values("user_id")
 
 

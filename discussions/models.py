@@ -160,8 +160,8 @@ def wrote_in(promise, user) -> bool:
 
 
 class Report(models.Model):
-    """Someone flagged a post, a reply or a promise. Content reported by REPORTS_TO_HIDE
-    different people is hidden until a moderator looks."""
+    """Someone flagged a post, a reply, a promise or an organisation. Content reported by
+    REPORTS_TO_HIDE different people is hidden until a moderator looks."""
 
     REPORTS_TO_HIDE = 3
 

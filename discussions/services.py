@@ -9,6 +9,8 @@ from accounts.models import User
 from notifications.services import broadcast_create
 from onpromet.errors import Refusal
 from onpromet.photos import ProcessedPhoto
+from organisations import services as organisation_services
+from organisations.models import Organisation
 from promises import services as promise_services
 from promises.models import Pledge, Promise
 
@@ -99,6 +101,8 @@ def comment_create(*, post: Post, author: User, text: str) -> Comment:
 def _set_hidden(content: Model, hidden: bool) -> None:
     if isinstance(content, Promise):
         promise_services.promise_set_hidden(promise=content, hidden=hidden)
+    elif isinstance(content, Organisation):
+        organisation_services.organisation_set_hidden(organisation=content, hidden=hidden)
     else:
         type(content).objects.filter(pk=content.pk).update(
             is_hidden=hidden, hidden_at=timezone.now() if hidden else None
@@ -106,7 +110,7 @@ def _set_hidden(content: Model, hidden: bool) -> None:
 
 
 def content_set_hidden(*, content: Model, hidden: bool) -> None:
-    """Hide or show a post, a reply or a promise; settles its open reports."""
+    """Hide or show a post, a reply, a promise or an organisation; settles its open reports."""
     now = timezone.now()
     with transaction.atomic():
         _set_hidden(content, hidden)

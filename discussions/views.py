@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from onpromet.errors import Refusal
 from onpromet.ratelimit import rate_limit
+from organisations.models import Organisation
 from promises import services as promise_services
 from promises.models import Promise
 from promises.permissions import get_access, get_promise
@@ -141,6 +142,9 @@ _REPORTABLE = {
     ),
     "reponse": lambda request, pk: get_object_or_404(
         Comment.objects.filter(post__promise__in=Promise.objects.visible_to(request.user)), pk=pk
+    ),
+    "organisation": lambda request, pk: get_object_or_404(
+        Organisation.objects.filter(is_active=True, is_hidden=False), pk=pk
     ),
 }
 

@@ -157,8 +157,12 @@ def _sources_build(source: kinds.Source, *, cadence, start, end, now) -> int:
                 .filter(user=user, cadence=cadence, period_start=start)
                 .first()
             )
-            if digest is not None and digest.status != Digest.Status.PENDING:
-                continue  # this period's is sent: what is new waits for the next one
+            being_sent = digest is not None and (
+                digest.status != Digest.Status.PENDING
+                or (digest.claimed_until is not None and digest.claimed_until >= now)
+            )
+            if being_sent:
+                continue  # this period's is sent, or on its way: what is new waits for the next
             data = source.collect(user, end)
             if data is None:
                 continue

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "onpromet",  # shared pieces (French wording, photos, rate limits, mail); no models
     "accounts",
     "notifications",  # the email outbox; the apps below register their kinds in it
+    "organisations",  # associations, companies, public bodies and their members
     "promises",
     "discussions",
     "demo",  # the demo data (seed_demo), above everything it fills
@@ -248,6 +249,10 @@ RATE_LIMITS = {
     "promise": (envint("RATE_LIMIT_PROMISES_PER_HOUR", 5), 3600),
     # Edits of what others read: a promise, a post, a bilan, one's name.
     "edit": (envint("RATE_LIMIT_EDITS_PER_HOUR", 30), 3600),
+    # New organisations (only those created count); invitations to join one, by its admins:
+    # a company invites a team at once, still not a mailing service.
+    "organisation": (envint("RATE_LIMIT_ORGANISATIONS_PER_DAY", 5), 86400),
+    "organisation_invite": (envint("RATE_LIMIT_ORGANISATION_INVITATIONS_PER_HOUR", 60), 3600),
 }
 
 # The admin log-in (django-axes): 5 failures for one address from one IP lock that pair out

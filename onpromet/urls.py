@@ -13,6 +13,12 @@ from promises.views.browse import home
 from promises.views.dashboard import dashboard
 from promises.views.finder import action_finder
 from promises.views.links import share_link, short_link
+from promises.views.organisations import (
+    organisation_detail,
+    organisation_report,
+    organisation_report_csv,
+    organisation_report_pdf,
+)
 from promises.views.themes import theme_detail, theme_list
 
 # French error pages that need no database (a 503 with Retry-After when it is down).
@@ -37,6 +43,22 @@ urlpatterns = [
     # The short links of posters and SMS, and the participants' share links.
     path("p/<str:code>/", short_link, name="short_link"),
     path("p/<str:code>/<str:token>/", share_link, name="share_link"),
+    # The organisations: managing them (organisations.urls, first: its fixed paths), then each
+    # one's page (the promises app: it lists promises).
+    path("organisations/", include("organisations.urls")),
+    path("organisations/<slug:slug>/", organisation_detail, name="organisation"),
+    # Its impact report, for its admins.
+    path("organisations/<slug:slug>/rapport/", organisation_report, name="organisation_report"),
+    path(
+        "organisations/<slug:slug>/rapport.csv",
+        organisation_report_csv,
+        name="organisation_report_csv",
+    ),
+    path(
+        "organisations/<slug:slug>/rapport.pdf",
+        organisation_report_pdf,
+        name="organisation_report_pdf",
+    ),
     path("", include("discussions.urls")),
     path("moi/", dashboard, name="dashboard"),
     path("moi/", include("accounts.urls")),

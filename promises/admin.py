@@ -11,8 +11,9 @@ from django.utils.http import urlencode
 from django.utils.text import Truncator
 
 from . import places, services
+from .commitments import commitment_withdraw_by_moderation
 from .forms import action_weekday_errors
-from .models import Commune, Pledge, Promise, Theme
+from .models import Commitment, Commune, Pledge, Promise, Theme
 
 # The fields that define the commitment: fixed once someone other than the initiators pledged.
 TERMS_FIELDS = ("action", "objective", "deadline")
@@ -267,3 +268,26 @@ class PledgeAdmin(ReadOnly, admin.ModelAdmin):
     @admin.display(description="promesse", ordering="promise__action")
     def promise_action(self, pledge: Pledge) -> str:
         return Truncator(pledge.promise.action).chars(60)
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(ReadOnly, admin.ModelAdmin):
+    """Sponsors' commitments: proposed by an organisation's admin, decided by the initiators, on
+    the site. Moderators read them and take back an abusive one."""
+
+    list_display = ("organisation", "promise", "text", "state", "proposed_at", "decided_at")
+    list_filter = ("state",)
+    search_fields = ("text", "organisation__name", "promise__action")
+    list_select_related = ("organisation", "promise")
+    actions = ("withdraw",)
+
+    @admin.action(description="Retirer l'engagement (modération)", permissions=["view"])
+    def withdraw(self, request, queryset):
+        if not request.user.has_perm("promises.change_commitment"):
+            self.message_user(request, "Vous ne pouvez pas retirer d'engagement.", messages.ERROR)
+            return
+        count = sum(commitment_withdraw_by_moderation(commitment=c) for c in queryset)
+        self.message_user(
+            request,
+            f"{count} engagement{'s' if count > 1 else ''} retiré{'s' if count > 1 else ''}.",
+        )

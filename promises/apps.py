@@ -20,6 +20,13 @@ class PromisesConfig(AppConfig):
 
         deletion.register(deletion.Eraser("promises", 10, erase=promises_erase))
 
+        # What leaving an organisation does to its promises for members only.
+        from organisations.services import on_leave_register
+
+        from .leaving import promises_on_leave
+
+        on_leave_register(promises_on_leave)
+
         # Pledges, news and share links in the data export; who the retention keeps.
         from accounts import export as data_export
         from accounts import retention
@@ -28,3 +35,9 @@ class PromisesConfig(AppConfig):
 
         data_export.register(*export.SECTIONS)
         retention.keeper_register(*export.RETENTION_KEEPERS)
+
+        # An organisation's admin gets a promise page of their own ("Votre organisation
+        # soutient cette promesse ?"): promises.commitments.
+        from . import caching, commitments
+
+        caching.register_personal(commitments.sponsor_viewer)

@@ -21,12 +21,20 @@ from PromisesConfig.ready().
 
 Every promise is changed through the services, under the promise lock they take, so a
 concurrent pledge waits and every counter still equals its COUNT(*).
+
+First of all, the person leaves every organisation (organisations.services.member_leave,
+forced), so that their pledges on its promises for members only follow the rules of any
+departure (promises.leaving). The only admin of an organisation hands it on first: to its
+oldest animateur, else to its oldest member; with nobody else, the organisation is left
+without members (its promises and page stay; moderators handle it in the admin).
 """
 
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from organisations import services as organisation_services
+from organisations.models import Membership, Organisation
 
 from . import services
 from .models import Alert, Invitation, Pledge, Promise
@@ -34,6 +42,7 @@ from .services.base import lock
 
 
 def promises_erase(user: User) -> None:
+    _organisations_leave(user)
     # One promise at a time, in id order: two deletions sharing promises take their locks in
     # the same order, so they cannot deadlock (they run in one transaction each).
     promise_ids = (
@@ -85,3 +94,33 @@ def _leave_the_lead(promise: Promise, pledge: Pledge) -> None:
         Promise.objects.filter(pk=promise.pk, state=Promise.State.REACHED).update(
             state=Promise.State.FINISHED, finished_at=timezone.now()
         )
+
+
+def _organisations_leave(user: User) -> None:
+    # In id order, like the promises: two deletions take the organisations' locks alike.
+    organisation_ids = (
+        Membership.objects.filter(user=user)
+        .order_by("organisation_id")
+        .values_list("organisation_id", flat=True)
+    )
+    for organisation_id in list(organisation_ids):
+        # The lock member_leave takes, taken first: the admins counted stay as counted.
+        organisation = Organisation.objects.select_for_update(no_key=True).get(pk=organisation_id)
+        _hand_on(organisation, user)
+        organisation_services.member_leave(organisation=organisation, user=user, forced=True)
+
+
+def _hand_on(organisation: Organisation, user: User) -> None:
+    """The only admin who goes names the next one: the oldest animateur, else the oldest
+    member (by the date they joined)."""
+    memberships = Membership.objects.filter(organisation=organisation)
+    if not memberships.admins().filter(user=user).exists():
+        return
+    others = memberships.exclude(user=user)
+    if others.admins().exists():
+        return
+    for role in (Membership.Role.ANIMATEUR, Membership.Role.MEMBER):
+        successor = others.filter(role=role).order_by("joined_at", "pk").first()
+        if successor is not None:
+            organisation_services.role_set(membership=successor, role=Membership.Role.ADMIN)
+            return

@@ -7,15 +7,16 @@ templates/email/<name>.*.
 Kind names and topic keys are stored and carried by unsubscribe links: never rename them.
 """
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from notifications import emails
 from notifications.kinds import ANY_CADENCE, Kind, Topic
 from onpromet.site_url import absolute
+from organisations.models import Membership
 
 from .figures import promise_figures
-from .models import Pledge, Promise, Recap
+from .models import Commitment, Pledge, Promise, Recap
 
 # Topics, in the order of the preferences page (the discussions' come between OUTCOME and
 # UPDATES: see discussions.emails).
@@ -26,6 +27,7 @@ TOPIC_REMINDERS = "reminders"
 TOPIC_RECAPS = "recaps"
 TOPIC_RELAUNCHES = "relaunches"
 TOPIC_INITIATOR_REMINDERS = "initiator_reminders"
+TOPIC_COMMITMENTS = "commitments"
 
 REACHED = "reached"
 JOINED_LATE = "joined_late"
@@ -36,13 +38,15 @@ ACTION_REMINDER = "action_reminder"
 RECAP = "recap"
 RECAP_REMINDER = "recap_reminder"
 RELAUNCH = "relaunch"
+COMMITMENT_PROPOSED = "commitment_proposed"
 
 
 # --- Recipients: pledges of the broadcast's promise, as user ids ------------------------------
 
 
 def _pledges(broadcast) -> QuerySet:
-    return Pledge.objects.filter(promise_id=broadcast.promise_id)
+    """On a promise for an organisation's members only, only its members hear of it."""
+    return Pledge.objects.filter(promise_id=broadcast.promise_id).reachable()
 
 
 def _everyone(broadcast) -> QuerySet:
@@ -83,11 +87,33 @@ def _initiators_of_unpublished_recap(broadcast) -> QuerySet:
 
 
 def _former_participants(broadcast) -> QuerySet:
-    """Those who took part in the failed promise this one relaunches, if not back already."""
+    """Those who took part in the failed promise this one relaunches, if not back already;
+    and, if the new one is for an organisation's members only, only its members."""
+    member = Membership.objects.filter(
+        organisation=OuterRef("organisation_id"), user=OuterRef(OuterRef("user_id"))
+    )
+    may_see = Promise.objects.filter(pk=broadcast.promise_id).filter(
+        Q(visibility=Promise.Visibility.PUBLIC) | Exists(member)
+    )
     return (
         Pledge.objects.filter(promise__relaunches=broadcast.promise_id)
         .participants()
+        .filter(Exists(may_see))
         .exclude(user__pledges__promise_id=broadcast.promise_id)
+        .values("user_id")
+    )
+
+
+def _initiators_of_proposals(broadcast) -> QuerySet:
+    """An organisation proposed a commitment (promises.commitments): the initiators, while one
+    still waits for their answer on the open promise (none left by send time: nobody)."""
+    waiting = Commitment.objects.filter(
+        promise_id=OuterRef("promise_id"), state=Commitment.State.PROPOSED
+    )
+    return (
+        _pledges(broadcast)
+        .filter(Exists(waiting), promise__state=Promise.State.OPEN)
+        .initiators()
         .values("user_id")
     )
 
@@ -126,9 +152,29 @@ def _reached_context(broadcast) -> dict:
     return {
         **promise_context(broadcast),
         "agenda_url": _agenda_url(broadcast.promise),
+        # The sponsors' commitments, accepted before the objective was reached (none can be
+        # accepted or withdrawn since); the template says what each comes to for the others
+        # counted then (reached_others), as the bilan does.
+        "commitments": list(
+            Commitment.objects.filter(promise=broadcast.promise)
+            .shown()
+            .select_related("organisation")
+        ),
         "reached_together": counts["together"],
         "reached_initiators": counts["initiators"],
         "reached_others": counts["together"] - counts["initiators"],
+    }
+
+
+def _commitment_proposed_context(broadcast) -> dict:
+    """The commitments waiting for the initiators' answer, as they are at send time."""
+    return {
+        **promise_context(broadcast),
+        "commitments": list(
+            Commitment.objects.filter(
+                promise=broadcast.promise, state=Commitment.State.PROPOSED
+            ).select_related("organisation", "proposed_by")
+        ),
     }
 
 
@@ -177,6 +223,11 @@ TOPICS = [
     Topic(TOPIC_RECAPS, "Bilans des promesses", order=70),
     Topic(TOPIC_RELAUNCHES, "Relances d'une promesse non atteinte", order=80),
     Topic(TOPIC_INITIATOR_REMINDERS, "Rappels aux initiateurs (bilan à publier)", order=90),
+    Topic(
+        TOPIC_COMMITMENTS,
+        "Aux initiateurs : une organisation propose de soutenir votre promesse",
+        order=95,
+    ),
 ]
 
 KINDS = [
@@ -253,6 +304,14 @@ KINDS = [
         recipients=_former_participants,
         context=promise_context,
         once_per_promise=True,
+    ),
+    # Each proposal of a sponsor's commitment (promises.commitments), to the initiators.
+    Kind(
+        COMMITMENT_PROPOSED,
+        "Engagement d'une organisation à accepter",
+        TOPIC_COMMITMENTS,
+        recipients=_initiators_of_proposals,
+        context=_commitment_proposed_context,
     ),
 ]
 

@@ -2,11 +2,12 @@
 they wrote as an initiator, and their share links. Nothing of the other participants: of
 those their links brought, a count and the public names the promise page already shows."""
 
+from django.db.models import Q
 from django.urls import reverse
 
 from accounts.export import Part, Section, photo_added
 
-from .models import Alert, Pledge, Promise, Update
+from .models import Alert, Commitment, Pledge, Promise, Update
 from .sharing import short_link
 
 
@@ -92,11 +93,36 @@ def _alerts(user) -> Part:
     )
 
 
+def _commitments(user) -> Part:
+    """The sponsors' commitments the person proposed for an organisation, or decided on as an
+    initiator."""
+    commitments = (
+        Commitment.objects.filter(Q(proposed_by=user) | Q(decided_by=user))
+        .select_related("organisation", "promise")
+        .order_by("proposed_at")
+    )
+    return Part(
+        [
+            {
+                **_promise(c.promise),
+                "organisation": c.organisation.name,
+                "engagement": c.text,
+                "état": c.get_state_display(),
+                "proposé par vous": c.proposed_by_id == user.pk,
+                "accepté ou refusé par vous": c.decided_by_id == user.pk,
+                "proposé le": c.proposed_at,
+            }
+            for c in commitments
+        ]
+    )
+
+
 SECTIONS = [
     Section("pledges", "Mes promesses", 40, _pledges),
     Section("news", "Nouvelles publiées", 70, _news),
     Section("referrals", "Partages", 100, _referrals),
     Section("alerts", "Alertes de recherche", 110, _alerts),
+    Section("commitments", "Engagements d'organisations", 95, _commitments),
 ]
 
 

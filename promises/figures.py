@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from onpromet.french import elide_de, french_spacing
+from organisations.models import Membership
 
 from .models import Pledge, Promise
 
@@ -262,3 +263,149 @@ def pledge_sources(promises: Iterable[Promise]) -> dict[int, list[Source]]:
         # Stable: within a kind, the query's order (most first) stays.
         sources[promise_id] = [source for _, source in sorted(items, key=lambda item: item[0])]
     return sources
+
+
+# --- A set of promises: an organisation's page and its impact report -----------------------
+
+
+@dataclass(frozen=True)
+class Totals:
+    """An organisation's figures on its page, over the promises its visitor may see."""
+
+    launched: int
+    reached: int
+    participants: int  # distinct people, initiators apart, as the bilan counts them
+    kept: int  # participants who said "J'ai tenu ma promesse"
+
+
+def promises_totals(promises: QuerySet) -> Totals:
+    """Two aggregates, whatever the number of promises and pledges: one over the promises,
+    one over their pledges (a person in several promises is one participant)."""
+    counts = promises.order_by().aggregate(
+        launched=Count("pk"), reached=Count("pk", filter=Q(reached_at__isnull=False))
+    )
+    people = Pledge.objects.filter(
+        Pledge.TOOK_PART, promise_id__in=promises.order_by().values("pk")
+    ).aggregate(
+        participants=Count("user_id", distinct=True),
+        kept=Count("pk", filter=Q(kept_at__isnull=False)),
+    )
+    return Totals(**counts, **people)
+
+
+@dataclass(frozen=True)
+class ReportFigures:
+    """The impact report's figures over a set of promises: each promise's bilan figures
+    (Figures), their sums, and what cannot be summed (a person in several promises is one
+    participant)."""
+
+    per_promise: list[Figures]
+    launched: int
+    reached: int
+    participants: int  # distinct people, initiators apart
+    participants_members: int  # of whom members of the organisation today
+    members: int  # the organisation's members today
+    participations: int  # the sum of the promises' participants
+    posted_photo: int
+    kept: int
+    joined_late: int
+    abandoned: int
+    # The counted pledges of all the promises at the end of each day of the period: a
+    # promise adds nothing before its first day, and its last count after its line ends.
+    series: list[tuple[datetime.date, int]] = field(default_factory=list)
+
+    @property
+    def members_share(self) -> int | None:
+        """The share of the members who took part, in whole percents."""
+        if not self.members:
+            return None
+        return round(100 * self.participants_members / self.members)
+
+    def share(self, count: int) -> int | None:
+        """A share of the participations (the bilan's base, summed)."""
+        if not self.participations:
+            return None
+        return round(100 * count / self.participations)
+
+    @property
+    def kept_share(self) -> int | None:
+        return self.share(self.kept)
+
+    @property
+    def posted_photo_share(self) -> int | None:
+        return self.share(self.posted_photo)
+
+    @property
+    def joined_late_share(self) -> int | None:
+        return self.share(self.joined_late)
+
+    @property
+    def abandoned_share(self) -> int | None:
+        return self.share(self.abandoned)
+
+    @property
+    def counted(self) -> int:
+        return self.series[-1][1] if self.series else 0
+
+
+def report_figures(
+    promises: Iterable[Promise], *, organisation, start: datetime.date, end: datetime.date
+) -> ReportFigures:
+    """The figures of an organisation's promises for its impact report, the chart's line from
+    start to end (days in Europe/Paris, end at most today). Five queries whatever the number
+    of promises: the bilan's three (promises_figures), the distinct participants, the
+    members."""
+    promises = list(promises)
+    figures = promises_figures(promises)
+    per_promise = [figures[promise.pk] for promise in promises]
+    people = Pledge.objects.filter(
+        Pledge.TOOK_PART, promise_id__in=[promise.pk for promise in promises]
+    ).aggregate(
+        participants=Count("user_id", distinct=True),
+        members=Count(
+            "user_id",
+            distinct=True,
+            filter=Q(
+                Exists(
+                    Membership.objects.filter(organisation=organisation, user=OuterRef("user_id"))
+                )
+            ),
+        ),
+    )
+    members = Membership.objects.filter(organisation=organisation).count()
+
+    end = min(end, timezone.localdate())
+    totals: dict[datetime.date, int] = defaultdict(int)
+    for item in per_promise:
+        if not item.series:
+            continue
+        values = dict(item.series)
+        first_day, _ = item.series[0]
+        last_day, last = item.series[-1]
+        day = start
+        while day <= end:
+            if day > last_day:
+                totals[day] += last
+            elif day >= first_day:
+                totals[day] += values[day]
+            day += datetime.timedelta(days=1)
+    series = []
+    day = start
+    while day <= end:
+        series.append((day, totals[day]))
+        day += datetime.timedelta(days=1)
+
+    return ReportFigures(
+        per_promise=per_promise,
+        launched=len(per_promise),
+        reached=sum(1 for item in per_promise if item.promise.reached_at is not None),
+        participants=people["participants"],
+        participants_members=people["members"],
+        members=members,
+        participations=sum(item.participants for item in per_promise),
+        posted_photo=sum(item.posted_photo for item in per_promise),
+        kept=sum(item.kept for item in per_promise),
+        joined_late=sum(item.joined_late for item in per_promise),
+        abandoned=sum(item.abandoned for item in per_promise),
+        series=series,
+    )

@@ -2,12 +2,14 @@ import datetime
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.db import models
 from django.urls import reverse_lazy
 from django.utils import timezone
 
 from onpromet.french import french_date
 from onpromet.honeypot import HONEYPOT_NAME, HoneypotField
 from onpromet.photos import PhotoField
+from organisations.models import Membership, Organisation
 
 from . import places, text
 from .finder import Answers, Timing
@@ -57,6 +59,24 @@ def action_weekday_errors(
     return {}
 
 
+def organisations_led(user) -> "models.QuerySet[Organisation]":
+    """The organisations in whose name the user may launch a promise (animateur or admin of
+    an active one: OrganisationAccess.can_launch), for the form's choice."""
+    roles = [Membership.Role.ADMIN, Membership.Role.ANIMATEUR]
+    return Organisation.objects.filter(
+        is_active=True, memberships__user=user, memberships__role__in=roles
+    ).order_by("name")
+
+
+VISIBILITY_CHOICES = [
+    (Promise.Visibility.PUBLIC, "Publique : tout le monde la voit, avec le nom de l'organisation"),
+    (
+        Promise.Visibility.MEMBERS,
+        "Réservée aux membres : seuls les membres de l'organisation la voient et peuvent promettre",
+    ),
+]
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -98,6 +118,25 @@ class PromiseForm(forms.ModelForm):
     )
     # The view drops what a bot sends (see onpromet.honeypot); never passed on to services.
     website = HoneypotField()
+    # In an organisation's name (issue 15): offered only to who leads one (the view gives
+    # `leads`, organisations_led()); services.promise_create checks the right again.
+    organisation = forms.ModelChoiceField(
+        label="Pour une organisation",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="Non, en mon nom",
+        help_text="La promesse est lancée au nom de l'organisation : sa page la montre.",
+        error_messages={
+            "invalid_choice": "Vous ne pouvez pas lancer de promesse au nom de cette organisation."
+        },
+    )
+    visibility = forms.ChoiceField(
+        label="Qui la voit ?",
+        choices=VISIBILITY_CHOICES,
+        required=False,
+        initial=Promise.Visibility.PUBLIC,
+        widget=forms.RadioSelect,
+    )
 
     class Meta:
         model = Promise
@@ -169,10 +208,16 @@ class PromiseForm(forms.ModelForm):
             "description": {"required": "Décrivez votre promesse."},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, leads=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        # Only who leads an organisation is asked for which, and who sees the promise.
+        leads = leads if leads is not None else Organisation.objects.none()
+        if leads.exists():
+            self.fields["organisation"].queryset = leads
+        else:
+            del self.fields["organisation"], self.fields["visibility"]
         self.fields["action"].widget.attrs.update(
             {"minlength": Promise.ACTION_MIN_LENGTH, "maxlength": Promise.ACTION_MAX_LENGTH}
         )
@@ -273,9 +318,24 @@ class PromiseForm(forms.ModelForm):
                 "indiquez le code postal.",
             )
 
+    def _clean_organisation(self, cleaned_data: dict) -> None:
+        if "organisation" not in self.fields:
+            cleaned_data.pop("organisation", None)
+            cleaned_data.pop("visibility", None)
+            return
+        visibility = cleaned_data.get("visibility") or Promise.Visibility.PUBLIC
+        if visibility == Promise.Visibility.MEMBERS and not cleaned_data.get("organisation"):
+            self.add_error(
+                "visibility",
+                "Une promesse réservée aux membres est lancée pour une organisation : "
+                "choisissez laquelle.",
+            )
+        cleaned_data["visibility"] = visibility
+
     def clean(self) -> dict:
         cleaned_data = super().clean()
         cleaned_data.pop(HONEYPOT_NAME, None)
+        self._clean_organisation(cleaned_data)
         for name in ("duration", "format"):
             if not cleaned_data.get(name):
                 cleaned_data[name] = Promise._meta.get_field(name).default
@@ -302,8 +362,9 @@ class PromiseEditForm(PromiseForm):
     else has pledged."""
 
     LOCKABLE = ("action", "objective", "deadline")
+    LOCKED = "Verrouillé : d'autres personnes ont déjà promis sur cette base."
 
-    def __init__(self, *args, terms_locked: bool, **kwargs):
+    def __init__(self, *args, terms_locked: bool, may_set_visibility: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         # Only initiators edit: no bots to catch here.
         del self.fields[HONEYPOT_NAME]
@@ -311,9 +372,29 @@ class PromiseEditForm(PromiseForm):
         if terms_locked:
             for name in self.LOCKABLE:
                 self.fields[name].disabled = True
-                self.fields[
-                    name
-                ].help_text = "Verrouillé : d'autres personnes ont déjà promis sur cette base."
+                self.fields[name].help_text = self.LOCKED
+        # The organisation stays the one the promise was launched for. Who sees it is one of
+        # its terms: those who pledged did so on a promise public, or kept among members (their
+        # names are on the page). So it changes, by an animateur or admin of the organisation,
+        # only while nobody else has pledged; then it is locked with the terms.
+        self.fields.pop("organisation", None)
+        self.fields.pop("visibility", None)
+        if self.instance.organisation_id and may_set_visibility:
+            self.fields["visibility"] = forms.ChoiceField(
+                label="Qui la voit ?",
+                choices=VISIBILITY_CHOICES,
+                widget=forms.RadioSelect,
+                initial=self.instance.visibility,
+                disabled=terms_locked,
+                help_text=self.LOCKED if terms_locked else "",
+            )
+
+    def _clean_organisation(self, cleaned_data: dict) -> None:
+        if "visibility" not in self.fields or self.terms_locked:
+            cleaned_data.pop("visibility", None)
+        elif not cleaned_data.get("visibility"):
+            cleaned_data["visibility"] = self.instance.visibility
+        cleaned_data.pop("organisation", None)
 
     def clean_deadline(self):
         if self.terms_locked:

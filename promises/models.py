@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from organisations.models import Membership, Organisation
+
 from . import text
 
 # Letters and digits nobody misreads on a poster or types wrong from an SMS (no 0/o, 1/l/i).
@@ -60,13 +62,17 @@ class Theme(models.Model):
 class PromiseQuerySet(models.QuerySet):
     def visible_to(self, user) -> "PromiseQuerySet":
         """The one place that decides which promises a visitor may see: moderators see
-        everything, initiators see their own hidden promise, others only what is not hidden."""
-        if user.is_authenticated and user.is_staff:
-            return self
-        if user.is_authenticated:
-            own = Pledge.objects.filter(promise=OuterRef("pk"), user=user).initiators()
-            return self.filter(Q(is_hidden=False) | Exists(own))
-        return self.filter(is_hidden=False)
+        everything, initiators see their own hidden promise, others only what is not hidden;
+        and a promise for an organisation's members only, nobody but its members, moderators
+        included (they handle it in the admin)."""
+        if not user.is_authenticated:
+            return self.filter(is_hidden=False, visibility=Promise.Visibility.PUBLIC)
+        member = Membership.objects.filter(organisation=OuterRef("organisation_id"), user=user)
+        promises = self.filter(Q(visibility=Promise.Visibility.PUBLIC) | Exists(member))
+        if user.is_staff:
+            return promises
+        own = Pledge.objects.filter(promise=OuterRef("pk"), user=user).initiators()
+        return promises.filter(Q(is_hidden=False) | Exists(own))
 
     def listed(self) -> "PromiseQuerySet":
         """What a listing shows of what visible_to() lets a visitor see: never a hidden
@@ -133,6 +139,10 @@ class Promise(models.Model):
     description = models.TextField("description")
     themes = models.ManyToManyField(Theme, related_name="promises", verbose_name="thèmes")
     city = models.CharField("ville", max_length=100)
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "publique"
+        MEMBERS = "membres", "réservée aux membres de l'organisation"
 
     class Duration(models.TextChoices):
         """How much time the action asks of each participant (the finder's question)."""
@@ -203,6 +213,20 @@ class Promise(models.Model):
     is_hidden = models.BooleanField("masquée par la modération", default=False)
     hidden_at = models.DateTimeField("masquée le", null=True, blank=True)
 
+    # In an organisation's name (launched by one of its animateurs or admins): public, with
+    # its badge, or for its members only (visible_to() decides).
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="promises",
+        verbose_name="pour l'organisation",
+    )
+    visibility = models.CharField(
+        "visibilité", max_length=8, choices=Visibility, default=Visibility.PUBLIC
+    )
+
     # One more at every change of what the promise's pages show: the promise's own row, and
     # the rows that hang from it (pledges, themes, news, bilan, posts, replies, the names of
     # the people in them). Postgres triggers bump it in the transaction that makes the change
@@ -246,6 +270,11 @@ class Promise(models.Model):
             GinIndex(fields=["search_vector"], name="promise_search_vector"),
         ]
         constraints = [
+            # For members only: of an organisation.
+            models.CheckConstraint(
+                condition=Q(visibility="public") | Q(organisation__isnull=False),
+                name="promise_members_only_has_organisation",
+            ),
             models.CheckConstraint(
                 condition=Q(objective__gte=1) & Q(objective__lte=1_000_000),
                 name="promise_objective_range",
@@ -367,6 +396,10 @@ class Promise(models.Model):
             return not self.deadline_passed
         return self.is_reached
 
+    @property
+    def members_only(self) -> bool:
+        return self.visibility == Promise.Visibility.MEMBERS
+
     def terms_locked(self) -> bool:
         """The action, objective and deadline are fixed once someone other than the initiators
         has pledged, even unconfirmed: they pledged on those terms."""
@@ -420,6 +453,16 @@ class PledgeQuerySet(models.QuerySet):
         """Participants who said "J'ai tenu ma promesse" (abandoners who had said it first
         included): the one count shown on the promise page and in the bilan's figures."""
         return self.took_part().filter(kept_at__isnull=False)
+
+    def reachable(self) -> "PledgeQuerySet":
+        """Pledges whose owner may still see their promise: on a promise for an organisation's
+        members only, those of its members (someone who left keeps an abandoned pledge, but
+        no longer hears of it). Where the email kinds pick their recipients, and the
+        dashboard its promises."""
+        member = Membership.objects.filter(
+            organisation=OuterRef("promise__organisation_id"), user=OuterRef("user_id")
+        )
+        return self.filter(Q(promise__visibility=Promise.Visibility.PUBLIC) | Exists(member))
 
 
 class Pledge(models.Model):
@@ -709,3 +752,129 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+# --- Sponsors' commitments ------------------------------------------------------------------
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def live(self) -> "CommitmentQuerySet":
+        """Proposed or accepted: at most one per organisation and promise."""
+        return self.filter(state__in=Commitment.LIVE_STATES)
+
+    def shown(self) -> "CommitmentQuerySet":
+        """What a promise's pages show to everyone: accepted, by an organisation neither
+        deactivated nor hidden by the moderators."""
+        return self.filter(
+            state=Commitment.State.ACCEPTED,
+            organisation__is_active=True,
+            organisation__is_hidden=False,
+        )
+
+
+class Commitment(models.Model):
+    """A sponsor's commitment (promises.commitments): an organisation backs a public promise
+    with something of its own if the objective is reached, "Si l'objectif est atteint, ACME
+    plante un arbre par participant". Only declared and displayed: OnPromet takes no payment.
+    Proposed by an admin of the organisation, accepted or refused by the initiators; withdrawn
+    by an admin of the organisation until the objective is reached. Any change of a row bumps
+    its promise's version (trigger of promises/migrations/0016)."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", "proposé"
+        ACCEPTED = "accepted", "accepté"
+        REFUSED = "refused", "refusé"
+        WITHDRAWN = "withdrawn", "retiré"
+
+    LIVE_STATES = (State.PROPOSED, State.ACCEPTED)
+    TEXT_MAX_LENGTH = 200
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="commitments",
+        verbose_name="organisation",
+    )
+    promise = models.ForeignKey(
+        Promise, on_delete=models.CASCADE, related_name="commitments", verbose_name="promesse"
+    )
+    text = models.CharField(
+        "engagement",
+        max_length=TEXT_MAX_LENGTH,
+        help_text="La suite de « Si l'objectif est atteint, <organisation> … », par exemple "
+        "« plante un arbre par participant ».",
+    )
+    # Optional: what it comes to per participant counted when the objective is reached (the
+    # bilan multiplies), in `unit` (empty: euros), and at most `cap` in all.
+    amount = models.DecimalField(
+        "quantité par participant", max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    unit = models.CharField(
+        "unité",
+        max_length=30,
+        blank=True,
+        help_text="Au singulier, par exemple « arbre » ; vide : des euros.",
+    )
+    cap = models.DecimalField("plafond", max_digits=12, decimal_places=2, null=True, blank=True)
+    state = models.CharField("état", max_length=10, choices=State, default=State.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="proposé par",
+    )
+    proposed_at = models.DateTimeField("proposé le", default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="accepté ou refusé par",
+    )
+    decided_at = models.DateTimeField("accepté ou refusé le", null=True, blank=True)
+    withdrawn_at = models.DateTimeField("retiré le", null=True, blank=True)
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "engagement d'une organisation"
+        verbose_name_plural = "engagements d'organisations"
+        ordering = ["proposed_at", "pk"]
+        constraints = [
+            # One live commitment per organisation and promise: a second proposal, or two at
+            # once, fails here (commitment_propose turns it into a Refusal).
+            models.UniqueConstraint(
+                fields=["organisation", "promise"],
+                condition=Q(state__in=["proposed", "accepted"]),
+                name="commitment_live_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gt=0),
+                name="commitment_amount_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(cap__isnull=True) | Q(cap__gt=0), name="commitment_cap_positive"
+            ),
+        ]
+        indexes = [
+            # The promise page, the reached email and the bilan: a promise's commitments of
+            # one state (promises.commitments.page_commitments, shown()).
+            models.Index(fields=["promise", "state"], name="commitment_promise_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} : {self.text}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.state in self.LIVE_STATES
+
+    def comes_to(self, participants: int):
+        """What it comes to for this many participants: amount × participants, at most the
+        cap; None without an amount (a cap alone is only "jusqu'à")."""
+        if self.amount is None:
+            return None
+        total = self.amount * participants
+        return min(total, self.cap) if self.cap is not None else total

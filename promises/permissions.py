@@ -3,8 +3,12 @@
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
+
+from organisations.models import Membership
 
 from .models import Pledge, Promise, Recap
 
@@ -47,10 +51,30 @@ class PromiseAccess:
             return "kept" if self.pledge.kept_at else "participant"
         return str(self.pledge.status)  # pending, withdrawn, abandoned
 
+    @cached_property
+    def is_member(self) -> bool:
+        """Whether the visitor belongs to the promise's organisation. get_promise() reads it
+        with the promise (no query more on the page of a promise for members only)."""
+        promise = self.promise
+        if not (promise.organisation_id and self.user.is_authenticated):
+            return False
+        known = getattr(promise, "viewer_is_member", None)
+        if known is not None:
+            return known
+        return Membership.objects.filter(
+            organisation_id=promise.organisation_id, user=self.user
+        ).exists()
+
+    @property
+    def may_join(self) -> bool:
+        """A promise for an organisation's members only is theirs alone to join (and
+        pledge_create checks it again under the promise lock)."""
+        return not self.promise.members_only or self.is_member
+
     @property
     def can_pledge(self) -> bool:
         """Anonymous visitors may click too: they are taken to sign-up, then counted."""
-        if not self.promise.accepts_pledges:
+        if not self.promise.accepts_pledges or not self.may_join:
             return False
         return self.pledge is None or self.pledge.status in (
             Pledge.Status.WITHDRAWN,
@@ -189,7 +213,13 @@ class PromiseAccess:
 
 def get_promise(request, slug: str) -> Promise:
     """The promise if this visitor may see it, else 404: the access helper of every view."""
-    promises = Promise.objects.visible_to(request.user).select_related("created_by")
+    promises = Promise.objects.visible_to(request.user).select_related("created_by", "organisation")
+    if request.user.is_authenticated:
+        # Whether they belong to its organisation (PromiseAccess.is_member), in the same query.
+        member = Membership.objects.filter(
+            organisation=OuterRef("organisation_id"), user=request.user
+        )
+        promises = promises.annotate(viewer_is_member=Exists(member))
     return get_object_or_404(promises, slug=slug)
 
 
@@ -200,3 +230,18 @@ def get_access(request, slug: str, *, needs: str = "") -> PromiseAccess:
     if needs and not getattr(access, needs):
         raise PermissionDenied
     return access
+
+
+def get_shared(request, slug: str) -> tuple[Promise | None, bool]:
+    """The promise of a file made to be shared (its pictures, its widget), and whether it is
+    public. One anyone may see is served alike to everyone, without reading the session, and
+    may be cached by anyone. One for an organisation's members only is served to its members
+    only (the session is read, the answer is private); to anyone else, as to everyone for a
+    promise hidden by the moderation, it does not exist."""
+    public = Promise.objects.visible_to(AnonymousUser()).filter(slug=slug).first()
+    if public is not None:
+        return public, True
+    if not Promise.objects.filter(slug=slug, visibility=Promise.Visibility.MEMBERS).exists():
+        return None, False
+    among_members = Promise.objects.visible_to(request.user).listed().select_related("organisation")
+    return among_members.filter(slug=slug).first(), False

@@ -26,14 +26,17 @@ NEWS_ON_PAGE = 3
 
 class ForEachVisitor:
     """A read on every request, compiled once per kind of visitor (onpromet/sql.py):
-    visible_to() makes a different query for anonymous visitors, moderators and the others.
+    visible_to() makes a different query for anonymous visitors, moderators and the others
+    (the last two with their id: their organisations' promises for members only).
     build(user, *values) returns the values_list() queryset, with a stand-in user."""
 
     def __init__(self, build: Callable[..., QuerySet]) -> None:
         user = get_user_model()
         self._compiled = {
             "anonymous": Compiled(lambda *values: build(AnonymousUser(), *values)),
-            "moderator": Compiled(lambda *values: build(user(is_staff=True), *values)),
+            "moderator": Compiled(
+                lambda user_id, *values: build(user(pk=user_id, is_staff=True), *values)
+            ),
             "person": Compiled(lambda user_id, *values: build(user(pk=user_id), *values)),
         }
 
@@ -41,7 +44,7 @@ class ForEachVisitor:
         if not user.is_authenticated:
             return self._compiled["anonymous"].rows(*values, **paging)
         if user.is_staff:
-            return self._compiled["moderator"].rows(*values, **paging)
+            return self._compiled["moderator"].rows(user.pk, *values, **paging)
         return self._compiled["person"].rows(user.pk, *values, **paging)
 
 
@@ -60,7 +63,7 @@ def _cards(user) -> QuerySet:
 def cards(*listings) -> list[list[Promise]]:
     """The full rows of listings' promises, each listing in its order, for their cards (one
     query for all of them); a search result keeps its excerpt (promises_page)."""
-    rows = Promise.objects.select_related("created_by").in_bulk(
+    rows = Promise.objects.select_related("created_by", "organisation").in_bulk(
         [promise.pk for listing in listings for promise in listing]
     )
     for promise in (p for listing in listings for p in listing if p.pk in rows):
@@ -276,8 +279,10 @@ def dashboard_pledges(*, user) -> QuerySet:
     return (
         Pledge.objects.filter(user=user)
         .exclude(status=Pledge.Status.WITHDRAWN)
+        # Not a promise for the members of an organisation they left (an abandoned pledge).
+        .reachable()
         # The bilan: "le bilan" is linked for a finished promise that has one.
-        .select_related("promise", "promise__created_by", "promise__recap")
+        .select_related("promise", "promise__created_by", "promise__recap", "promise__organisation")
         .order_by("-created_at", "-pk")
     )
 
@@ -299,7 +304,11 @@ ALSO_PLEDGED_PEOPLE = 1000
 def also_pledged(promise: Promise) -> list[Promise]:
     """Up to ALSO_PLEDGED other open promises that anyone may see, those the most of this
     promise's people also pledged to, in two queries whatever the numbers. The promise page is
-    cached by this promise's version, not theirs: what they show is at most PAGE_TTL old."""
+    cached by this promise's version, not theirs: what they show is at most PAGE_TTL old.
+
+    The page is the same for everyone who sees it: so no promise for an organisation's
+    members only, except on the page of one of that organisation's (which only its members
+    see), its other ones."""
     # Its participants, not its initiators (whose own other promises say nothing of it).
     people = (
         Pledge.objects.filter(promise=promise)
@@ -307,9 +316,16 @@ def also_pledged(promise: Promise) -> list[Promise]:
         .order_by("-activated_at", "-pk")
         .values("user_id")[:ALSO_PLEDGED_PEOPLE]
     )
-    candidates = (
-        Promise.objects.visible_to(AnonymousUser()).listed().filter(state=Promise.State.OPEN)
-    )
+    public = Promise.objects.visible_to(AnonymousUser()).listed().filter(state=Promise.State.OPEN)
+    candidates = public
+    if promise.members_only:
+        among_members = Promise.objects.filter(
+            organisation_id=promise.organisation_id,
+            visibility=Promise.Visibility.MEMBERS,
+            is_hidden=False,
+            state=Promise.State.OPEN,
+        )
+        candidates = public | among_members
     ranked = list(
         Pledge.objects.filter(user_id__in=people, status=Pledge.Status.ACTIVE)
         .exclude(promise=promise)
@@ -319,7 +335,7 @@ def also_pledged(promise: Promise) -> list[Promise]:
         .order_by("-shared", "promise_id")
         .values_list("promise_id", flat=True)[:ALSO_PLEDGED]
     )
-    rows = Promise.objects.select_related("created_by").in_bulk(ranked)
+    rows = Promise.objects.select_related("created_by", "organisation").in_bulk(ranked)
     return [rows[pk] for pk in ranked if pk in rows]
 
 

@@ -12,6 +12,7 @@ from .views import (
     preview,
     recap,
 )
+from .views import commitments as sponsors
 from .views.communes import commune_suggestions
 from .views.printing import flyers, poster
 from .views.share import og_image, square_image
@@ -54,4 +55,22 @@ urlpatterns = [
     path("<slug:slug>/affiche.pdf", poster, name="poster"),
     path("<slug:slug>/flyers.pdf", flyers, name="flyers"),
     path("<slug:slug>/widget/", widget, name="widget"),
+    # A sponsor's commitment: an organisation's admin proposes and withdraws it, the
+    # initiators accept or refuse it (promises.commitments).
+    path("<slug:slug>/engagement/", sponsors.commitment_propose, name="commitment"),
+    path(
+        "<slug:slug>/engagement/<int:pk>/accepter/",
+        sponsors.commitment_accept,
+        name="commitment_accept",
+    ),
+    path(
+        "<slug:slug>/engagement/<int:pk>/refuser/",
+        sponsors.commitment_refuse,
+        name="commitment_refuse",
+    ),
+    path(
+        "<slug:slug>/engagement/<int:pk>/retirer/",
+        sponsors.commitment_withdraw,
+        name="commitment_withdraw",
+    ),
 ]

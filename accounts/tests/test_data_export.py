@@ -168,7 +168,7 @@ def test_it_puts_everything_about_the_person_in_the_archive(cast):
     assert report["contenu signalé"] == "message"
     assert report["précisions"] == "Alice : pub ?"
     assert report["raison"] == "Publicité ou spam"
-    assert data["organisations"] == []
+    assert data["organisations"] == {"membre de": [], "invitations envoyées": []}
 
     referrals = {r["promesse"]: r for r in data["referrals"]}
     mine = referrals[cast["hers"].sentence]
@@ -237,8 +237,9 @@ def test_an_empty_account_has_every_section_empty_but_its_profile(db):
     newcomer = UserFactory(email="nouveau@example.org")
     data = json.loads(members(built(newcomer))[export.JSON_NAME])
     assert data["profile"]["adresse e-mail"] == "nouveau@example.org"
-    for key in ("pledges", "posts", "replies", "news", "reports", "organisations", "referrals"):
+    for key in ("pledges", "posts", "replies", "news", "reports", "referrals", "commitments"):
         assert data[key] == [], key
+    assert data["organisations"] == {"membre de": [], "invitations envoyées": []}
 
 
 def test_the_archive_is_stored_privately_not_in_media(cast, settings):

@@ -112,7 +112,7 @@ def test_it_does_not_duplicate_anything_when_run_twice(demo):
 
 
 def test_it_says_what_it_made_and_how_long_it_took(demo):
-    assert "12 promesses, 260 participants" in demo["output"]
+    assert "13 promesses, 260 participants" in demo["output"]
     assert " s)." in demo["output"]
 
 
@@ -226,3 +226,30 @@ def test_it_records_abandons_with_their_reason(demo):
 def test_it_sends_none_of_the_past_emails(demo):
     # Posts of initiators, replies, news, reached, bilan…: every broadcast of the demo is gone.
     assert not Broadcast.objects.exists()
+
+
+def test_it_has_an_association_and_a_company_with_an_internal_promise(demo):
+    from django.contrib.auth.models import AnonymousUser
+
+    from organisations.models import Membership, Organisation
+
+    association = Organisation.objects.get(kind=Organisation.Kind.ASSOCIATION)
+    company = Organisation.objects.get(kind=Organisation.Kind.COMPANY)
+    beach = Promise.objects.get(action__contains="plage de Biscarosse")
+    assert beach.organisation == association
+    assert beach.visibility == Promise.Visibility.PUBLIC
+    internal = Promise.objects.get(organisation=company)
+    assert internal.visibility == Promise.Visibility.MEMBERS
+    members = set(Membership.objects.filter(organisation=company).values_list("user", flat=True))
+    assert set(internal.pledges.values_list("user", flat=True)) <= members
+    assert internal.pledge_count == 8
+    assert not Promise.objects.visible_to(AnonymousUser()).filter(pk=internal.pk).exists()
+
+
+def test_the_company_backs_a_public_promise(demo):
+    from promises.models import Commitment
+
+    commitment = Commitment.objects.get()
+    assert commitment.state == Commitment.State.ACCEPTED
+    assert commitment.organisation.name == "Cap Vert Énergie"
+    assert commitment.promise.city == "Strasbourg"

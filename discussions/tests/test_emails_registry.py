@@ -46,6 +46,12 @@ def test_it_lists_every_topic_in_the_order_of_the_preferences_page():
         ("recaps", "Bilans des promesses", "immediate", each),
         ("relaunches", "Relances d'une promesse non atteinte", "immediate", each),
         ("initiator_reminders", "Rappels aux initiateurs (bilan à publier)", "immediate", each),
+        (
+            "commitments",
+            "Aux initiateurs : une organisation propose de soutenir votre promesse",
+            "immediate",
+            each,
+        ),
         ("alerts", "Alertes : les nouvelles promesses de mes recherches", "weekly", digests),
     ]
 

@@ -21,6 +21,7 @@ EVERY_TOPIC = {
     "recaps",
     "relaunches",
     "initiator_reminders",
+    "commitments",
     "activity",
     "alerts",
 }

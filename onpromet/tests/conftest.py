@@ -26,6 +26,7 @@ from discussions import services as discussion_services
 from notifications.emails import unsubscribe_token
 from notifications.tests.fixtures import ROOT, free_port, stop_process_group
 from onpromet.photos import process_photo
+from onpromet.tests.access import world  # noqa: F401 (a fixture: the access matrix's cast)
 from onpromet.tests.images import image_upload
 from promises import services
 

@@ -10,192 +10,57 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
-from allauth.account.models import EmailAddress
-from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.export import data_export_build
 from accounts.models import DataExport, User
-from accounts.services import MODERATED, MODERATION_GROUP
+from accounts.services import MODERATION_GROUP
 from accounts.tests.factories import PASSWORD
-from discussions import services as discussion_services
 from discussions.models import Comment, Report
 from discussions.models import Post as DiscussionPost
 from notifications import views as notification_views
 from notifications.emails import unsubscribe_token
 from notifications.kinds import topics
 from notifications.models import EmailPreference
-from promises import services
+from onpromet.tests import access_rows_commitments, access_rows_organisations, access_rows_reports
+from onpromet.tests.access import (
+    ADMIN_HOME,
+    ADMIN_LOGIN,
+    FORBIDDEN,
+    IGNORED,
+    INITIATOR_AND_STAFF,
+    INITIATOR_ONLY,
+    LOGIN,
+    MEMBERS_AND_ANONYMOUS,
+    MEMBERS_ONLY,
+    NOT_FOUND,
+    OK,
+    PARTICIPANT_ONLY,
+    SIGNUP,
+    STAFF_ONLY,
+    SUPERUSER_ONLY,
+    VISITORS,
+    Row,
+    World,
+    _admin_urls,
+    _cells,
+    _open_url,
+    _pledge_status,
+    _recap_draft,
+    failed_promise,
+    finished_promise,
+    promise_data,
+    stored,
+)
 from promises.emails import TOPIC_ACTION
 from promises.models import Invitation, Pledge, Promise, Recap, Update
-from promises.tests.factories import PromiseFactory, ThemeFactory
 
-VISITORS = ("anonymous", "outsider", "participant", "initiator", "moderator", "superuser")
-
-# What a cell expects.
-OK = "ok"  # 200 for a GET; for a POST, a redirect to the row's `to` and the row's `done` true
-LOGIN = "login"  # redirected to the site's log-in
-ADMIN_LOGIN = "admin login"  # redirected to the admin's log-in
-ADMIN_HOME = "admin home"  # sent back to the admin's index: "no such object" for this visitor
-IGNORED = "ignored"  # the admin form is accepted, but what it was sent to change is not
-SIGNUP = "signup"  # redirected to sign-up (an anonymous pledge, counted once confirmed)
-FORBIDDEN = 403
-NOT_FOUND = 404
-
-
-def stored() -> list:
-    """Every row a visitor's action could change, to compare before and after."""
-    models = [
-        User,
-        User.groups.through,
-        User.user_permissions.through,
-        Group,
-        Group.permissions.through,
-        EmailAddress,
-        EmailPreference,
-        DataExport,
-        Promise,
-        Promise.themes.through,
-        Pledge,
-        Invitation,
-        Update,
-        Recap,
-        DiscussionPost,
-        Comment,
-        Report,
-    ]
-    return [list(m.objects.order_by("pk").values()) for m in models]
-
-
-@dataclass
-class World:
-    """An open promise with a participant, a reached one, a hidden one; all the initiator's.
-    In the open one's discussion, a post by the participant."""
-
-    users: dict
-    open: Promise
-    reached: Promise
-    hidden: Promise
-    theme_pk: int
-    post: DiscussionPost
-
-
-@pytest.fixture
-def world(initiator, participant, outsider, moderator, superuser) -> World:
-    theme = ThemeFactory()
-    open_promise = PromiseFactory(created_by=initiator, objective=5, themes=[theme])
-    services.pledge_create(promise=open_promise, user=participant)
-    reached = PromiseFactory(created_by=initiator, objective=1)
-    services.pledge_create(promise=reached, user=participant)
-    hidden = PromiseFactory(created_by=initiator)
-    services.promise_set_hidden(promise=hidden, hidden=True)
-    users = {
-        "anonymous": None,
-        "outsider": outsider,
-        "participant": participant,
-        "initiator": initiator,
-        "moderator": moderator,
-        "superuser": superuser,
-    }
-    for promise in (open_promise, reached):
-        promise.refresh_from_db()
-    assert reached.is_reached
-    post = discussion_services.post_create(
-        promise=open_promise, author=participant, text="On se retrouve à 9 h ?"
-    )
-    w = World(users, open_promise, reached, hidden, theme.pk, post)
-    failed_promise(w)  # made now: a row's URL must not change stored data
-    finished_promise(w)
-    return w
-
-
-def promise_data(w: World) -> dict:
-    return {
-        "action": "aller planter des arbres au parc",
-        "objective": "4",
-        "deadline": (timezone.localdate() + datetime.timedelta(days=20)).isoformat(),
-        "action_date": "",
-        "action_end_date": "",
-        "action_schedule": "",
-        "description": "Pelles fournies.",
-        "themes": [w.theme_pk],
-        "city": "Lyon",
-    }
-
-
-def _pledge_status(w: World, promise: Promise, visitor: str):
-    pledge = Pledge.objects.filter(promise=promise, user=w.users[visitor]).first()
-    return pledge and pledge.status
-
-
-@dataclass
-class Row:
-    name: str
-    method: str
-    url: Callable[[World], str]
-    cells: dict  # visitor → OK, LOGIN, ADMIN_LOGIN, SIGNUP, FORBIDDEN or NOT_FOUND
-    data: Callable[[World], dict] = field(default=lambda w: {})
-    # For an allowed POST: where it leads, and what must be true after it.
-    to: Callable[[World], str] | None = None
-    done: Callable[[World, str], bool] = field(default=lambda w, visitor: True)
-
-    @property
-    def changes_state(self) -> bool:
-        return self.method == "POST"
-
-
-def _cells(*, anonymous, others, **exceptions) -> dict:
-    cells = dict.fromkeys(VISITORS, others)
-    return {**cells, "anonymous": anonymous, **exceptions}
-
-
-MEMBERS_ONLY = _cells(anonymous=LOGIN, others=OK)
-INITIATOR_ONLY = _cells(anonymous=LOGIN, others=FORBIDDEN, initiator=OK)
-PARTICIPANT_ONLY = _cells(anonymous=LOGIN, others=FORBIDDEN, participant=OK)
-STAFF_ONLY = _cells(anonymous=ADMIN_LOGIN, others=ADMIN_LOGIN, moderator=OK, superuser=OK)
-SUPERUSER_ONLY = _cells(
-    anonymous=ADMIN_LOGIN, others=ADMIN_LOGIN, moderator=FORBIDDEN, superuser=OK
-)
-# On the site, moderators and superusers are alike: staff, who see hidden content.
-INITIATOR_AND_STAFF = _cells(
-    anonymous=NOT_FOUND, others=NOT_FOUND, initiator=OK, moderator=OK, superuser=OK
-)
-MEMBERS_AND_ANONYMOUS = _cells(anonymous=OK, others=OK)
-
-
-def _open_url(name: str) -> Callable[[World], str]:
-    return lambda w: reverse(f"promises:{name}", args=[w.open.slug])
-
-
-def _admin_urls() -> list[tuple[str, str, dict]]:
-    """Every changelist of the admin: for moderators, those of the models they moderate."""
-    return [
-        (
-            f"admin {model._meta.label_lower}",
-            reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"),
-            STAFF_ONLY
-            if (model._meta.app_label, model._meta.model_name) in MODERATED
-            else SUPERUSER_ONLY,
-        )
-        for model in admin.site._registry
-    ]
-
+# The world (onpromet/tests/access.py) is built once per module; each test is rolled back.
+pytestmark = pytest.mark.django_db
 
 # --- The action: co-initiators, news, agenda, kept promises, relaunch ----------------------
-
-
-def failed_promise(w: World) -> Promise:
-    """The initiator's failed promise, with the participant in it (made once per database
-    state: the hostile-input gate rolls back after each example)."""
-    failed = Promise.objects.filter(action="composter au jardin").first()
-    if failed is None:
-        failed = PromiseFactory(created_by=w.users["initiator"], action="composter au jardin")
-        services.pledge_create(promise=failed, user=w.users["participant"])
-        Promise.objects.filter(pk=failed.pk).update(state=Promise.State.FAILED)
-    return failed
 
 
 def invitation_url(w: World) -> str:
@@ -303,26 +168,6 @@ ACTION_ROWS = [
 ]
 
 # --- The bilan (recap) -----------------------------------------------------------------------
-
-
-def _recap_draft(w: World) -> Promise:
-    """The reached promise, with a draft of its bilan (made by the row's URL, before
-    stored() is read)."""
-    Recap.objects.get_or_create(
-        promise=w.reached, defaults={"text": "Brouillon", "author": w.users["initiator"]}
-    )
-    return w.reached
-
-
-def finished_promise(w: World) -> Promise:
-    """The initiator's promise finished by its published bilan, the participant in it."""
-    finished = Promise.objects.filter(state=Promise.State.FINISHED).first()
-    if finished is None:
-        finished = PromiseFactory(created_by=w.users["initiator"], objective=1)
-        services.pledge_create(promise=finished, user=w.users["participant"])
-        services.recap_save(promise=finished, author=w.users["initiator"], text="Fini !")
-        services.recap_publish(promise=finished)
-    return finished
 
 
 def _recap_url(name: str, promise: Callable[[World], Promise]) -> Callable[[World], str]:
@@ -684,6 +529,73 @@ ADMIN_ROWS = [
     ),
 ]
 
+# --- A promise for an organisation's members only (World.internal, ACME's) -----------------
+
+# Its members see it (the animateur is its initiator, the member pledged, the admin has not);
+# to everyone else it does not exist, moderators included (they handle it in the admin).
+ACME_ONLY = _cells(anonymous=NOT_FOUND, others=NOT_FOUND, member=OK, animateur=OK, org_admin=OK)
+MOVED = "moved"  # a redirect (301 or 302) to the row's `to`
+
+
+def _internal_url(name: str) -> Callable[[World], str]:
+    return lambda w: reverse(f"promises:{name}", args=[w.internal.slug])
+
+
+def _internal_agenda(w: World) -> str:
+    Promise.objects.filter(pk=w.internal.pk).update(action_date=datetime.date(2027, 7, 10))
+    return reverse("promises:agenda", args=[w.internal.slug])
+
+
+def _internal_share_link(w: World) -> str:
+    pledge = Pledge.objects.get(promise=w.internal, user=w.users["member"])
+    return reverse("share_link", args=[w.internal.short_code, pledge.share_token])
+
+
+INTERNAL_ROWS = [
+    Row("internal promise page", "GET", lambda w: w.internal.get_absolute_url(), ACME_ONLY),
+    *(
+        Row(f"internal {name}", "GET", _internal_url(name), ACME_ONLY)
+        for name in ("og_image", "square_image", "widget", "poster", "flyers", "updates")
+    ),
+    Row("internal calendar", "GET", _internal_agenda, ACME_ONLY),
+    Row(
+        "internal short link",
+        "GET",
+        lambda w: reverse("short_link", args=[w.internal.short_code]),
+        {**ACME_ONLY, "member": MOVED, "animateur": MOVED, "org_admin": MOVED},
+        to=lambda w: w.internal.get_absolute_url(),
+    ),
+    Row(
+        "internal share link",
+        "GET",
+        _internal_share_link,
+        {**ACME_ONLY, "member": MOVED, "animateur": MOVED, "org_admin": MOVED},
+        to=lambda w: w.internal.get_absolute_url(),
+    ),
+    Row(
+        # Its members pledge (the member has already: told so); nobody else even sees it.
+        "internal pledge",
+        "POST",
+        _internal_url("pledge"),
+        ACME_ONLY,
+        to=lambda w: w.internal.get_absolute_url(),
+        done=lambda w, visitor: _pledge_status(w, w.internal, visitor) == Pledge.Status.ACTIVE,
+    ),
+    Row(
+        # Its participants and initiators write; the admin, who has not pledged, may not (an
+        # anonymous visitor is asked to log in first, as on any promise).
+        "internal new post",
+        "POST",
+        lambda w: reverse("discussions:post_create", args=[w.internal.slug]),
+        {**ACME_ONLY, "anonymous": LOGIN, "org_admin": FORBIDDEN},
+        data=lambda w: {"text": "Rendez-vous au 3e étage."},
+        to=_latest_post_url,
+        done=lambda w, visitor: DiscussionPost.objects.filter(
+            author=w.users[visitor], text="Rendez-vous au 3e étage."
+        ).exists(),
+    ),
+]
+
 ROWS = [
     Row("create form", "GET", lambda w: reverse("promises:create"), MEMBERS_ONLY),
     Row(
@@ -818,6 +730,11 @@ ROWS = [
     Row("admin index", "GET", lambda w: reverse("admin:index"), STAFF_ONLY),
     *ADMIN_ROWS,
     *(Row(name, "GET", lambda w, url=url: url, cells) for name, url, cells in _admin_urls()),
+    *INTERNAL_ROWS,
+    # Other apps' rows (onpromet/tests/access_rows_*.py).
+    *access_rows_organisations.ROWS,
+    *access_rows_reports.ROWS,
+    *access_rows_commitments.ROWS,
 ]
 
 CELLS = [
@@ -864,6 +781,9 @@ def test_it_enforces_the_access_matrix(world, row, visitor):
         assert not row.done(world, visitor), "a change the visitor may not make was made"
     elif expected == SIGNUP:
         _check_redirect(response, reverse("account_signup"))
+    elif expected == MOVED:
+        assert response.status_code in (301, 302), response.status_code
+        assert response["Location"] == row.to(world), response["Location"]
     else:
         assert response.status_code == expected, response.status_code
 

@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -31,17 +32,13 @@ from accounts.tests.factories import PASSWORD
 
 # Examples per form: enough to meet every kind of input below, and the module stays < 60 s.
 from notifications.kinds import topics
+from onpromet.tests.access import World, failed_promise, finished_promise, promise_data, stored
 from onpromet.tests.images import image_upload
-from onpromet.tests.test_gate_access import (
-    World,
-    client_for,
-    failed_promise,
-    finished_promise,
-    promise_data,
-    stored,
-    world,  # noqa: F401 (a fixture)
-)
+from onpromet.tests.test_gate_access import client_for
 from promises.emails import TOPIC_OUTCOME
+
+# The world (onpromet/tests/access.py) is built once per module; each test is rolled back.
+pytestmark = pytest.mark.django_db
 
 EXAMPLES = 50
 
@@ -285,6 +282,23 @@ FORMS = [
             "page": "1",
         },
         "anonymous",
+    ),
+    Form(
+        "impact report period",
+        "GET",
+        lambda w: reverse("organisation_report", args=[w.org.slug]),
+        lambda w: {
+            "du": (timezone.localdate() - datetime.timedelta(days=30)).isoformat(),
+            "au": timezone.localdate().isoformat(),
+        },
+        "org_admin",
+    ),
+    Form(
+        "organisation create",
+        "POST",
+        lambda w: reverse("organisations:create"),
+        lambda w: {"name": "Les Amis du Parc", "kind": "association", "description": "Au parc."},
+        "outsider",
     ),
     Form(
         "sign-up",

@@ -10,6 +10,8 @@ from django.utils import timezone
 from accounts.models import User
 from notifications.services import broadcast_create
 from onpromet.errors import Refusal
+from organisations.access import OrganisationAccess
+from organisations.models import Organisation
 
 from .. import emails
 from ..models import Commune, Pledge, Promise, Theme
@@ -52,7 +54,17 @@ def promise_create(
     meeting_point: str = "",
     duration: str = Promise.Duration.HALF_DAY,
     format: str = Promise.Format.ON_SITE,  # noqa: A002 (the field's name)
+    organisation: Organisation | None = None,
+    visibility: str = Promise.Visibility.PUBLIC,
 ) -> Promise:
+    if organisation is not None and not OrganisationAccess.of(organisation, created_by).can_launch:
+        raise Refusal(
+            "Seuls les animateurs et les admins d'une organisation lancent une promesse en son nom."
+        )
+    if organisation is None:
+        visibility = Promise.Visibility.PUBLIC
+    if visibility not in Promise.Visibility.values:
+        raise Refusal("Choisissez qui voit la promesse : tout le monde, ou les membres.")
     promise = Promise.objects.create(
         created_by=created_by,
         action=action,
@@ -68,6 +80,8 @@ def promise_create(
         meeting_point=meeting_point,
         duration=duration,
         format=format,
+        organisation=organisation,
+        visibility=visibility,
     )
     promise.themes.set(themes)
     # The initiator is the first participant; initiators are not counted in the objective.
@@ -82,10 +96,27 @@ def promise_create(
 
 
 @transaction.atomic
-def promise_update(*, promise: Promise, data: dict) -> Promise:
+def promise_update(*, promise: Promise, data: dict, by: User | None = None) -> Promise:
     """Save the edit form's data. The fields that define the commitment (action, objective,
-    deadline) change only while nobody else has pledged; checked again under the lock."""
+    deadline) change only while nobody else has pledged; checked again under the lock. So
+    does who sees a promise in an organisation's name (public, members only), and only by
+    one of its animateurs or admins (`by`); its organisation never changes."""
     locked = lock(promise)
+    visibility = data.get("visibility")
+    if visibility is not None and visibility != locked.visibility:
+        if locked.organisation_id is None or by is None:
+            raise Refusal("Seule une promesse lancée pour une organisation peut lui être réservée.")
+        if not OrganisationAccess.of(locked.organisation, by).can_launch:
+            raise Refusal(
+                "Seuls les animateurs et les admins de l'organisation choisissent qui voit "
+                "la promesse."
+            )
+        if locked.terms_locked():
+            raise Refusal(
+                "D'autres personnes ont déjà promis : qui voit la promesse ne peut plus changer."
+            )
+        locked.visibility = visibility
+        locked.save(update_fields=["visibility"])
     fields = [
         "description",
         "action_date",
@@ -168,6 +199,15 @@ def promise_relaunch(*, promise: Promise, created_by: User, data: dict) -> Promi
     locked = lock(promise)
     if locked.state != Promise.State.FAILED:
         raise Refusal("Seule une promesse qui n'a pas atteint son objectif peut être relancée.")
+    kept_among_members = data.get("organisation") == locked.organisation and (
+        data.get("visibility") == Promise.Visibility.MEMBERS
+    )
+    if locked.members_only and not kept_among_members:
+        # Its words were for the members: a relaunch does not publish them to everyone.
+        raise Refusal(
+            f"Cette promesse était réservée aux membres de {locked.organisation.name} : "
+            "sa relance l'est aussi, par un animateur ou un admin de l'organisation."
+        )
     relaunch = promise_create(created_by=created_by, **data)
     relaunch.relaunched_from = locked
     relaunch.save(update_fields=["relaunched_from"])

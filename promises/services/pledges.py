@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from notifications.services import broadcast_create
 from onpromet.errors import Refusal
+from organisations.models import Membership
 
 from .. import emails
 from ..models import Pledge, Promise
@@ -31,6 +32,19 @@ def _welcome(promise: Promise, pledge: Pledge) -> None:
         broadcast_create(promise=promise, kind=emails.JOINED_LATE, recipient=pledge.user)
     else:
         reach_if_met(promise)
+
+
+def _may_join(promise: Promise, user: User) -> bool:
+    """A promise for an organisation's members only takes its members' pledges alone. Read
+    under the promise lock: a member who leaves (promises.leaving, which takes the same lock)
+    and pledges at once either pledges first and is withdrawn, or is refused."""
+    if not promise.members_only:
+        return True
+    return Membership.objects.filter(organisation_id=promise.organisation_id, user=user).exists()
+
+
+def members_only_refusal(promise: Promise) -> str:
+    return f"Cette promesse est réservée aux membres de {promise.organisation.name}."
 
 
 def _source(promise: Promise, user: User, arrival: Arrival | None) -> dict:
@@ -62,6 +76,8 @@ def pledge_create(*, promise: Promise, user: User, arrival: Arrival | None = Non
     locked = lock(promise)
     if not locked.accepts_pledges:
         raise Refusal("Cette promesse n'accepte plus de participants.")
+    if not _may_join(locked, user):
+        raise Refusal(members_only_refusal(locked))
     now = timezone.now()
     # Under the promise's lock nobody else pledges on it: the pledge is read, then written
     # once (a new one is one INSERT, not an INSERT and an UPDATE).
@@ -101,8 +117,9 @@ def _pledge_activate(*, pledge_id: int) -> int:
     pledge = Pledge.objects.select_related("promise").get(pk=pledge_id)
     locked = lock(pledge.promise)
     claimed = Pledge.objects.filter(pk=pledge_id, status=Pledge.Status.PENDING)
-    if not locked.accepts_pledges:
-        # The promise closed while the address waited for confirmation: nothing to count.
+    if not locked.accepts_pledges or not _may_join(locked, pledge.user):
+        # The promise closed while the address waited for confirmation, or it is for members
+        # only and they are not one (any more): nothing to count.
         claimed.update(status=Pledge.Status.WITHDRAWN, withdrawn_at=timezone.now())
         return 0
     # Decided under the lock, like a pledge made with a confirmed address: a pledge made

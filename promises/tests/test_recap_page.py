@@ -138,5 +138,6 @@ def test_it_bounds_the_queries_of_the_recap_page(
     services.recap_publish(promise=promise)
     client.force_login(UserFactory())
 
-    with django_assert_max_num_queries(8):
+    # 8, plus the sponsors' commitments (one query, promises.commitments).
+    with django_assert_max_num_queries(9):
         assert client.get(url(promise)).status_code == 200

@@ -11,6 +11,7 @@ from django.utils import timezone
 from onpromet import honeypot
 from onpromet.errors import Refusal
 from onpromet.ratelimit import rate_limit
+from organisations.access import OrganisationAccess
 
 from .. import forms, services
 from ..forms import PromiseEditForm, PromiseForm
@@ -21,17 +22,24 @@ from ..permissions import get_access
 @login_required
 @rate_limit("promise", successes_only=True)
 def promise_create(request: HttpRequest) -> HttpResponse:
-    form = PromiseForm(request.POST if request.method == "POST" else None)
+    form = PromiseForm(
+        request.POST if request.method == "POST" else None,
+        leads=forms.organisations_led(request.user),
+    )
     if honeypot.caught(form):
         # A bot: told nothing useful, and nothing is created.
         messages.info(request, "Merci, votre envoi a bien été reçu.")
         return redirect("home")
     if request.method == "POST" and form.is_valid():
-        promise = services.promise_create(created_by=request.user, **form.cleaned_data)
-        messages.success(
-            request, "Votre promesse est lancée ! Partagez-la pour la faire connaître."
-        )
-        return redirect(promise)
+        try:
+            promise = services.promise_create(created_by=request.user, **form.cleaned_data)
+        except Refusal as error:  # no longer animateur of the organisation, since the form
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, "Votre promesse est lancée ! Partagez-la pour la faire connaître."
+            )
+            return redirect(promise)
     return render(request, "promises/form.html", {"form": form})
 
 
@@ -44,11 +52,17 @@ def promise_edit(request: HttpRequest, slug: str) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         instance=promise,
         terms_locked=promise.terms_locked(),
+        may_set_visibility=bool(promise.organisation)
+        and OrganisationAccess.of(promise.organisation, request.user).can_launch,
     )
     if request.method == "POST" and form.is_valid():
-        services.promise_update(promise=promise, data=form.cleaned_data)
-        messages.success(request, "Votre promesse est mise à jour.")
-        return redirect(promise)
+        try:
+            services.promise_update(promise=promise, data=form.cleaned_data, by=request.user)
+        except Refusal as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Votre promesse est mise à jour.")
+            return redirect(promise)
     return render(request, "promises/form.html", {"form": form, "promise": promise})
 
 
@@ -87,6 +101,8 @@ def _relaunch_initial(promise: Promise) -> dict:
         "meeting_point": promise.meeting_point,
         "duration": promise.duration,
         "format": promise.format,
+        "organisation": promise.organisation,
+        "visibility": promise.visibility,
     }
 
 
@@ -97,7 +113,9 @@ def promise_relaunch(request: HttpRequest, slug: str) -> HttpResponse:
     access = get_access(request, slug, needs="can_relaunch")
     failed = access.promise
     form = PromiseForm(
-        request.POST if request.method == "POST" else None, initial=_relaunch_initial(failed)
+        request.POST if request.method == "POST" else None,
+        initial=_relaunch_initial(failed),
+        leads=forms.organisations_led(request.user),
     )
     del form.fields[honeypot.HONEYPOT_NAME]  # only initiators come here: no bots to catch
     if request.method == "POST" and form.is_valid():

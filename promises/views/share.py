@@ -3,17 +3,17 @@ the page addresses the Open Graph tags of templates/base.html need.
 
 A picture exists only for a promise that an anonymous visitor may see: it is fetched by
 crawlers, and posted where anyone reads it. A hidden promise has none, whoever asks, its
-initiators included: nothing of it is drawn, so nothing of it can leak.
+initiators included: nothing of it is drawn, so nothing of it can leak. A promise for an
+organisation's members only has its pictures for its members alone, privately
+(permissions.get_shared).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.encoding import escape_uri_path
 from django.utils.http import content_disposition_header
@@ -23,6 +23,7 @@ from onpromet.site_url import absolute
 
 from .. import share_images
 from ..models import Promise
+from ..permissions import get_shared
 
 # Browsers and the networks' crawlers may keep a picture this long without asking again; a
 # new version of the promise is a new ETag, so a conditional request gets the new one at once.
@@ -55,11 +56,15 @@ def cache_key(promise: Promise, kind: str) -> str:
 
 
 def _serve(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
-    promise = get_object_or_404(Promise.objects.visible_to(AnonymousUser()), slug=slug)
+    # One for an organisation's members only is theirs: drawn for them, kept by no shared cache.
+    promise, public = get_shared(request, slug)
+    if promise is None:
+        raise Http404
     picture = PICTURES[kind]
     response = HttpResponse(content_type="image/png")
     response["ETag"] = f'"{picture_tag(promise, kind)}"'
-    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    reach = {"public": True} if public else {"private": True}
+    patch_cache_control(response, **reach, max_age=MAX_AGE)
     # If-None-Match with this version: 304, with the same ETag and Cache-Control. (Django
     # gives back `response` itself when the request's conditions let it through.)
     conditional = get_conditional_response(request, etag=response["ETag"], response=response)

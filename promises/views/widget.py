@@ -7,19 +7,20 @@ anyone for a minute: it never reads the session (which would add Vary: Cookie, a
 sense inside someone else's page), sets no cookie, and renders without the request's context
 (no CSRF token, no messages). So it shows what an anonymous visitor sees: a promise hidden by
 the moderation is a small 404 for everyone, its initiators included, that says no more than
-for a slug that never existed."""
+for a slug that never existed. A promise for an organisation's members only is shown to its
+members alone (a frame on their intranet, or the preview on the promise page): for them the
+session is read and the answer is private (permissions.get_shared)."""
 
 from csp.decorators import csp_replace
-from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
-from django.views.decorators.cache import cache_control
+from django.utils.cache import patch_cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from onpromet.site_url import absolute
 
-from ..models import Promise
+from ..permissions import get_shared
 
 SOURCE = "widget"
 
@@ -27,12 +28,14 @@ SOURCE = "widget"
 @require_safe
 @xframe_options_exempt
 @csp_replace({"frame-ancestors": ["*"]})
-@cache_control(public=True, max_age=60)
 def widget(request: HttpRequest, slug: str) -> HttpResponse:
-    promise = Promise.objects.visible_to(AnonymousUser()).filter(slug=slug).first()
+    promise, public = get_shared(request, slug)
     context = {"promise": promise, "site_url": absolute("/")}
     if promise is not None:
         context["promise_url"] = f"{absolute(promise.get_absolute_url())}?source={SOURCE}"
     # No request: no context processor runs, so nothing touches the session or the CSRF token.
     body = render_to_string("promises/widget.html", context)
-    return HttpResponse(body, status=200 if promise is not None else 404)
+    response = HttpResponse(body, status=200 if promise is not None else 404)
+    reach = {"public": True} if public else {"private": True}
+    patch_cache_control(response, **reach, max_age=60)
+    return response
